@@ -1,0 +1,255 @@
+import Database from 'better-sqlite3';
+import type {
+  Checkpoint,
+  CollectionSpec,
+  Condition,
+  Doc,
+  Filter,
+  QueryOptions,
+  QueryResult,
+  ReadStore,
+  ReadStoreTx,
+  SortKey,
+} from '../../kernel/read-store.port';
+import { Mutex } from '../../kernel/mutex';
+
+const NAME = /^[a-z][a-z0-9_]*$/;
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+interface CheckpointRow {
+  projection: string;
+  position: number;
+  event_created_at: number | null;
+  updated_at: number;
+}
+
+/**
+ * The embedded read store: one table per collection holding whole JSON documents, indexed by
+ * expressions over the fields the queries use. Writes go through one connection, serialised;
+ * reads use a second connection and see committed snapshots only (WAL).
+ */
+export class SqliteReadStore implements ReadStore {
+  private readonly writer: Database.Database;
+  private readonly reader: Database.Database;
+  private readonly writeLock = new Mutex();
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    this.writer = new Database(file);
+    this.writer.pragma('journal_mode = WAL');
+    // Read models can be rebuilt from the event store, so NORMAL (no fsync per commit) is enough.
+    this.writer.pragma('synchronous = NORMAL');
+    this.writer.pragma('busy_timeout = 5000');
+    this.writer.exec(`CREATE TABLE IF NOT EXISTS _checkpoints (
+      projection TEXT PRIMARY KEY, position INTEGER NOT NULL,
+      event_created_at INTEGER, updated_at INTEGER NOT NULL) WITHOUT ROWID`);
+    this.reader = new Database(file, { readonly: true });
+    this.reader.pragma('busy_timeout = 5000');
+  }
+
+  async ensureCollections(specs: readonly CollectionSpec[]): Promise<void> {
+    await this.writeLock.run(async () => {
+      for (const spec of specs) {
+        const table = tableName(spec.name);
+        this.writer.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`);
+        for (const index of spec.indexes) {
+          const columns = index.fields.map(jsonField).join(', ');
+          const indexName = `${table}__${index.fields.map((f) => f.replace(/\./g, '_')).join('__')}`;
+          this.writer.exec(`CREATE INDEX IF NOT EXISTS ${indexName} ON ${table} (${columns})`);
+        }
+      }
+    });
+  }
+
+  async dropCollections(names: readonly string[]): Promise<void> {
+    await this.writeLock.run(async () => {
+      for (const name of names) this.writer.exec(`DROP TABLE IF EXISTS ${tableName(name)}`);
+      this.statements.clear();
+    });
+  }
+
+  async get(collection: string, id: string): Promise<Doc | null> {
+    return getDoc(this.prepare(this.reader, `SELECT doc FROM ${tableName(collection)} WHERE id = ?`), id);
+  }
+
+  async query(collection: string, options: QueryOptions): Promise<QueryResult> {
+    const table = tableName(collection);
+    const params: unknown[] = [];
+    const where = whereClause(options.filter ?? [], params);
+    const order = orderClause(options.sort ?? []);
+    const limit = options.limit ?? -1;
+    const offset = options.offset ?? 0;
+    const countSql = `SELECT count(*) AS n FROM ${table} ${where}`;
+    const pageSql = `SELECT doc FROM ${table} ${where} ${order} LIMIT ? OFFSET ?`;
+    // One read transaction: the count and the page come from the same snapshot.
+    const read = this.reader.transaction(() => {
+      const total = (this.prepare(this.reader, countSql).get(...params) as { n: number }).n;
+      const rows = this.prepare(this.reader, pageSql).all(...params, limit, offset) as Array<{ doc: string }>;
+      return { total, docs: rows.map((row) => JSON.parse(row.doc) as Doc) };
+    });
+    return read();
+  }
+
+  async transact<T>(work: (tx: ReadStoreTx) => Promise<T>): Promise<T> {
+    return this.writeLock.run(async () => {
+      this.writer.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(this.transaction());
+        this.writer.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  private transaction(): ReadStoreTx {
+    const db = this.writer;
+    return {
+      get: async (collection, id) => getDoc(this.prepare(db, `SELECT doc FROM ${tableName(collection)} WHERE id = ?`), id),
+      find: async (collection, filter) => {
+        const params: unknown[] = [];
+        const sql = `SELECT doc FROM ${tableName(collection)} ${whereClause(filter, params)}`;
+        return (this.prepare(db, sql).all(...params) as Array<{ doc: string }>).map((row) => JSON.parse(row.doc) as Doc);
+      },
+      put: async (collection, doc) => {
+        this.prepare(db, `INSERT OR REPLACE INTO ${tableName(collection)} (id, doc) VALUES (?, ?)`).run(
+          doc.id,
+          JSON.stringify(doc),
+        );
+      },
+      delete: async (collection, id) => {
+        this.prepare(db, `DELETE FROM ${tableName(collection)} WHERE id = ?`).run(id);
+      },
+      setCheckpoint: async (checkpoint) => {
+        this.prepare(
+          db,
+          'INSERT OR REPLACE INTO _checkpoints (projection, position, event_created_at, updated_at) VALUES (?, ?, ?, ?)',
+        ).run(
+          checkpoint.projection,
+          checkpoint.position,
+          checkpoint.eventCreatedAt?.getTime() ?? null,
+          checkpoint.updatedAt.getTime(),
+        );
+      },
+    };
+  }
+
+  async getCheckpoint(projection: string): Promise<Checkpoint | null> {
+    const row = this.prepare(this.reader, 'SELECT * FROM _checkpoints WHERE projection = ?').get(projection) as
+      | CheckpointRow
+      | undefined;
+    return row === undefined ? null : toCheckpoint(row);
+  }
+
+  async listCheckpoints(): Promise<readonly Checkpoint[]> {
+    const rows = this.prepare(this.reader, 'SELECT * FROM _checkpoints ORDER BY projection').all() as CheckpointRow[];
+    return rows.map(toCheckpoint);
+  }
+
+  async deleteCheckpoint(projection: string): Promise<void> {
+    await this.writeLock.run(async () => {
+      this.prepare(this.writer, 'DELETE FROM _checkpoints WHERE projection = ?').run(projection);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.writeLock.run(async () => {
+      this.reader.close();
+      this.writer.close();
+    });
+  }
+
+  private prepare(db: Database.Database, sql: string): Database.Statement {
+    const key = `${db === this.writer ? 'w' : 'r'}:${sql}`;
+    let statement = this.statements.get(key);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      this.statements.set(key, statement);
+    }
+    return statement;
+  }
+}
+
+function getDoc(statement: Database.Statement, id: string): Doc | null {
+  const row = statement.get(id) as { doc: string } | undefined;
+  return row === undefined ? null : (JSON.parse(row.doc) as Doc);
+}
+
+function tableName(collection: string): string {
+  if (!NAME.test(collection)) throw new Error(`invalid collection name ${collection}`);
+  return `c_${collection}`;
+}
+
+/** The indexed expression for a field; queries must use the identical text to hit the index. */
+function jsonField(field: string): string {
+  if (!FIELD.test(field)) throw new Error(`invalid field path ${field}`);
+  return `json_extract(doc, '$.${field}')`;
+}
+
+function whereClause(filter: Filter, params: unknown[]): string {
+  if (filter.length === 0) return '';
+  return `WHERE ${conjunction(filter, params)}`;
+}
+
+function conjunction(conditions: readonly Condition[], params: unknown[]): string {
+  if (conditions.length === 0) return '1';
+  return conditions.map((condition) => conditionSql(condition, params)).join(' AND ');
+}
+
+function conditionSql(condition: Condition, params: unknown[]): string {
+  switch (condition.op) {
+    case 'eq':
+      params.push(sqlValue(condition.value));
+      return `${jsonField(condition.field)} = ?`;
+    case 'in':
+      if (condition.values.length === 0) return '0';
+      params.push(...condition.values.map(sqlValue));
+      return `${jsonField(condition.field)} IN (${condition.values.map(() => '?').join(',')})`;
+    case 'has':
+      params.push(sqlValue(condition.value));
+      return `EXISTS (SELECT 1 FROM json_each(doc, '$.${checkedField(condition.field)}') WHERE value = ?)`;
+    case 'text': {
+      const field = jsonField(condition.field);
+      const value = condition.value;
+      // Literal comparisons only (no LIKE/GLOB), so user text is never a pattern.
+      if (condition.match === 'prefix') {
+        params.push(value, value);
+        return `substr(${field}, 1, length(?)) = ?`;
+      }
+      if (condition.match === 'suffix') {
+        params.push(value, value, value);
+        return `(${field} IS NOT NULL AND (length(?) = 0 OR substr(${field}, -length(?)) = ?))`;
+      }
+      params.push(value);
+      return `instr(${field}, ?) > 0`;
+    }
+    case 'or':
+      return `(${condition.anyOf.map((alternative) => `(${conjunction(alternative, params)})`).join(' OR ')})`;
+  }
+}
+
+function checkedField(field: string): string {
+  if (!FIELD.test(field)) throw new Error(`invalid field path ${field}`);
+  return field;
+}
+
+function sqlValue(value: string | number | boolean): string | number {
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+function orderClause(sort: readonly SortKey[]): string {
+  const keys = sort.map((key) => `${jsonField(key.field)} ${key.direction === 'asc' ? 'ASC' : 'DESC'}`);
+  keys.push('id ASC');
+  return `ORDER BY ${keys.join(', ')}`;
+}
+
+function toCheckpoint(row: CheckpointRow): Checkpoint {
+  return {
+    projection: row.projection,
+    position: row.position,
+    eventCreatedAt: row.event_created_at === null ? null : new Date(row.event_created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
