@@ -1,4 +1,4 @@
-/** One jest run covers unit (src/**/*.spec.ts) and contract/e2e suites (test/). */
+/** One jest run covers the unit specs under src/ and the contract, adapter and e2e suites under test/. */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],

@@ -18,15 +18,19 @@ export interface EventMetadata {
 }
 
 /** An event as handed to the event store: its id makes retries idempotent. */
-export interface NewEvent<E extends Event = Event> {
+export type NewEvent<E extends Event = Event> = E extends Event ? NewEventOf<E> : never;
+
+interface NewEventOf<E extends Event> {
   readonly id: string;
   readonly type: E['type'];
   readonly data: E['data'];
   readonly metadata: EventMetadata;
 }
 
-/** An event as the store recorded it. */
-export interface RecordedEvent<E extends Event = Event> {
+/** An event as the store recorded it; a union of events gives a union of recorded events. */
+export type RecordedEvent<E extends Event = Event> = E extends Event ? RecordedEventOf<E> : never;
+
+export interface RecordedEventOf<E extends Event> {
   readonly id: string;
   readonly stream: string;
   readonly type: E['type'];

@@ -154,7 +154,7 @@ export class SqliteEventStore implements EventStore {
 
   private appendInTransaction(pending: PendingAppend, createdAt: number): AppendResult {
     const { stream, events, expected } = pending;
-    const retried = this.previouslyAppended(stream, events);
+    const retried = this.previouslyAppended(stream, events, expected);
     if (retried) return retried;
     const row = this.lastRevisionOf.get(stream) as { revision: number | null };
     const actual = row.revision ?? 'no_stream';
@@ -189,7 +189,11 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** An append whose event ids are all stored already returns the original result. */
-  private previouslyAppended(stream: string, events: readonly NewEvent[]): AppendResult | null {
+  private previouslyAppended(
+    stream: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): AppendResult | null {
     const first = events[0];
     if (first === undefined) return null;
     const firstRow = this.findById.get(stream, first.id) as EventRow | undefined;
@@ -198,7 +202,7 @@ export class SqliteEventStore implements EventStore {
     const sameIds = rows.length === events.length && rows.every((row, i) => row.id === events[i]?.id);
     if (!sameIds) {
       const row = this.lastRevisionOf.get(stream) as { revision: number | null };
-      throw new WrongExpectedRevision(stream, 'any', row.revision ?? 'no_stream');
+      throw new WrongExpectedRevision(stream, expected, row.revision ?? 'no_stream');
     }
     const recorded = rows.map(toRecorded);
     const last = recorded[recorded.length - 1];
@@ -247,7 +251,9 @@ export class SqliteEventStore implements EventStore {
     this.appended.on('appended', notify);
     const loop = async () => {
       while (!stopped) {
-        const events = this.closed ? [] : this.readAllSync({ fromPosition: position, limit: this.batchSize });
+        // Polling a closed store would keep the loop (and the process) alive forever.
+        if (this.closed) throw new StoreUnavailable('event store is closed');
+        const events = this.readAllSync({ fromPosition: position, limit: this.batchSize });
         const last = events[events.length - 1];
         if (last !== undefined) {
           await handler(events);
@@ -264,10 +270,12 @@ export class SqliteEventStore implements EventStore {
         wake = null;
       }
     };
-    const running = loop().catch((error: unknown) => {
-      stopped = true;
-      onError(error);
-    });
+    const running = loop()
+      .catch((error: unknown) => {
+        stopped = true;
+        onError(error);
+      })
+      .finally(() => this.appended.off('appended', notify));
     return {
       stop: async () => {
         stopped = true;

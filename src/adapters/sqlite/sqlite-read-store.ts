@@ -9,6 +9,7 @@ import type {
   QueryResult,
   ReadStore,
   ReadStoreTx,
+  Scalar,
   SortKey,
 } from '../../kernel/read-store.port';
 import { Mutex } from '../../kernel/mutex';
@@ -201,42 +202,80 @@ function conjunction(conditions: readonly Condition[], params: unknown[]): strin
 function conditionSql(condition: Condition, params: unknown[]): string {
   switch (condition.op) {
     case 'eq':
-      params.push(sqlValue(condition.value));
-      return `${jsonField(condition.field)} = ?`;
+      return typedEquals(condition.field, [condition.value], params);
     case 'in':
-      if (condition.values.length === 0) return '0';
-      params.push(...condition.values.map(sqlValue));
-      return `${jsonField(condition.field)} IN (${condition.values.map(() => '?').join(',')})`;
-    case 'has':
-      params.push(sqlValue(condition.value));
-      return `EXISTS (SELECT 1 FROM json_each(doc, '$.${checkedField(condition.field)}') WHERE value = ?)`;
+      return typedEquals(condition.field, condition.values, params);
+    case 'has': {
+      const path = checkedField(condition.field);
+      const element = typedEquals(null, [condition.value], params);
+      return `(json_type(doc, '$.${path}') = 'array' AND EXISTS (SELECT 1 FROM json_each(doc, '$.${path}') AS e WHERE ${element}))`;
+    }
     case 'text': {
       const field = jsonField(condition.field);
-      const value = condition.value;
-      // Literal comparisons only (no LIKE/GLOB), so user text is never a pattern.
+      const value = textValue(condition.value, condition.field);
+      // Only JSON strings are text (json_extract would hand back numbers and JSON-encoded
+      // arrays/objects too); literal comparisons only (no LIKE/GLOB), so user text is never a pattern.
+      const isText = `${jsonType(condition.field)} = 'text'`;
       if (condition.match === 'prefix') {
         params.push(value, value);
-        return `substr(${field}, 1, length(?)) = ?`;
+        return `(${isText} AND substr(${field}, 1, length(?)) = ?)`;
       }
       if (condition.match === 'suffix') {
         params.push(value, value, value);
-        return `(${field} IS NOT NULL AND (length(?) = 0 OR substr(${field}, -length(?)) = ?))`;
+        return `(${isText} AND (length(?) = 0 OR substr(${field}, -length(?)) = ?))`;
       }
       params.push(value);
-      return `instr(${field}, ?) > 0`;
+      return `(${isText} AND instr(${field}, ?) > 0)`;
     }
     case 'or':
+      if (condition.anyOf.length === 0) return '0';
       return `(${condition.anyOf.map((alternative) => `(${conjunction(alternative, params)})`).join(' OR ')})`;
   }
+}
+
+/**
+ * The value at `field` (or the json_each element `e` when field is null) equals one of `values`
+ * with the same JSON type: SQLite alone would equate true with 1, and a string with the JSON text
+ * of an array or object. The `json_extract(...) = ?` term keeps the expression indexes usable.
+ */
+function typedEquals(field: string | null, values: readonly Scalar[], params: unknown[]): string {
+  const value = field === null ? 'e.value' : jsonField(field);
+  const type = field === null ? 'e.type' : jsonType(field);
+  const strings: string[] = [];
+  const numbers: number[] = [];
+  const booleans = new Set<boolean>();
+  for (const candidate of values) {
+    if (typeof candidate === 'string') strings.push(candidate);
+    else if (typeof candidate === 'number') numbers.push(candidate);
+    else if (typeof candidate === 'boolean') booleans.add(candidate);
+    else throw new TypeError(`filter value for ${field ?? 'element'} must be a string, number or boolean`);
+  }
+  const parts: string[] = [];
+  if (strings.length > 0) {
+    params.push(...strings);
+    parts.push(`(${value} IN (${strings.map(() => '?').join(',')}) AND ${type} = 'text')`);
+  }
+  if (numbers.length > 0) {
+    params.push(...numbers);
+    parts.push(`(${value} IN (${numbers.map(() => '?').join(',')}) AND ${type} IN ('integer', 'real'))`);
+  }
+  for (const flag of booleans) parts.push(`(${value} = ${flag ? 1 : 0} AND ${type} = '${String(flag)}')`);
+  if (parts.length === 0) return '0';
+  return parts.length === 1 ? (parts[0] ?? '0') : `(${parts.join(' OR ')})`;
+}
+
+function jsonType(field: string): string {
+  return `json_type(doc, '$.${checkedField(field)}')`;
+}
+
+function textValue(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw new TypeError(`text filter value for ${field} must be a string`);
+  return value;
 }
 
 function checkedField(field: string): string {
   if (!FIELD.test(field)) throw new Error(`invalid field path ${field}`);
   return field;
-}
-
-function sqlValue(value: string | number | boolean): string | number {
-  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
 }
 
 function orderClause(sort: readonly SortKey[]): string {

@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import { type LogLevel, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import { RouteTable } from './http/route-table';
+import { BODY_TOO_LARGE } from './http/request-state';
+import { MAX_BODY_BYTES } from './http/zitadel/zitadel-body';
+import type { Platform } from './platform/platform';
+
+/** Past this many bytes a request body is not even read to the end: the connection is dropped. */
+const HARD_BODY_LIMIT = 64 * MAX_BODY_BYTES;
+
+const LEVELS: Record<string, LogLevel[]> = {
+  silent: [],
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+export function logLevels(level: string): LogLevel[] {
+  return LEVELS[level] ?? ['fatal', 'error', 'warn', 'log'];
+}
+
+/**
+ * Builds the HTTP application on a platform. Bodies are kept raw and decoded per dialect after
+ * authentication, so an unauthenticated request gets 401 whatever its body, and a bad body gets
+ * the dialect's own error shape.
+ */
+export async function createApp(platform: Platform): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ logger: false, bodyLimit: HARD_BODY_LIMIT, routerOptions: { maxParamLength: 4096 } });
+  const fastify = adapter.getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (_request, payload, done) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    payload.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    payload.on('end', () => done(null, size > MAX_BODY_BYTES ? BODY_TOO_LARGE : Buffer.concat(chunks).toString('utf8')));
+    payload.on('error', (error: Error) => done(error, undefined));
+  });
+  const routes = new RouteTable();
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forPlatform(platform, routes), adapter, {
+    bodyParser: false,
+    logger: logLevels(platform.config.logLevel),
+  });
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}
+
+export const bootLogger = new Logger('Grantline');

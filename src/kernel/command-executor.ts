@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import { type AggregateType, type UniqueKey, heldKeys, uniqueKeyId } from './aggregate';
+import type { Clock, IdGenerator } from './clock.port';
+import { DomainError } from './domain-error';
+import type { Event, EventMetadata, NewEvent, RecordedEvent } from './event';
+import { type EventStore, WrongExpectedRevision } from './event-store.port';
+
+/** Who is acting and in which request: copied into every event's metadata. */
+export interface CommandContext {
+  readonly actor: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+}
+
+export interface Execution<State, E extends Event> {
+  /** State after the command (equal to the loaded state when nothing was appended). */
+  readonly state: State;
+  /** Events this command appended; empty for a no-op. */
+  readonly appended: readonly RecordedEvent<E>[];
+  /** The stream's history before the command. */
+  readonly history: readonly RecordedEvent<E>[];
+  /** Global position of the last event appended, or of the stream's last event on a no-op. */
+  readonly position: number;
+}
+
+/** Decides on the folded state; `resourceOwner` is the owner stamped on the new events. */
+export type Decision<State, E extends Event> = (state: State, history: readonly RecordedEvent<E>[]) => {
+  readonly events: readonly E[];
+  readonly resourceOwner: string;
+  /** Explicit event ids (reactors derive them so replays append nothing new). */
+  readonly eventIds?: readonly string[];
+};
+
+/** Stream holding the reservation of one unique key. */
+export function reservationStream(key: UniqueKey): string {
+  return `unique-${createHash('sha256').update(uniqueKeyId(key)).digest('hex')}`;
+}
+
+export const RESERVATION_STREAM_PREFIX = 'unique-';
+
+interface Reserved {
+  readonly kind: string;
+  readonly value: string;
+  /** Stream of the object that holds (or held) the key. */
+  readonly owner: string;
+}
+
+/** How old a reservation of an object that was never written must be before it can be taken over. */
+const ABANDONED_RESERVATION_MS = 30_000;
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The one routine every command goes through: load the stream, fold, decide, take the unique keys
+ * the new events claim, append with the expected revision, release keys the events give back.
+ * A concurrent write to the stream is retried from a fresh load; after a few attempts the caller
+ * gets `GRANTLINE-Conflict`.
+ */
+export class CommandExecutor {
+  constructor(
+    private readonly store: EventStore,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+    private readonly alreadyExists: (key: UniqueKey) => DomainError,
+  ) {}
+
+  async execute<State, E extends Event>(
+    aggregate: AggregateType<State, E>,
+    id: string,
+    context: CommandContext,
+    decide: Decision<State, E>,
+  ): Promise<Execution<State, E>> {
+    const stream = `${aggregate.type}-${id}`;
+    for (let attempt = 1; ; attempt += 1) {
+      const history = (await this.store.readStream(stream)) as readonly RecordedEvent<E>[];
+      let state = aggregate.initialState;
+      for (const event of history) state = aggregate.evolve(state, event);
+      const decision = decide(state, history);
+      const last = history[history.length - 1];
+      if (decision.events.length === 0) {
+        return { state, appended: [], history, position: last?.position ?? 0 };
+      }
+      const metadata: EventMetadata = { ...context, resourceOwner: decision.resourceOwner };
+      const newEvents: NewEvent[] = decision.events.map((event, index) => ({
+        id: decision.eventIds?.[index] ?? this.ids.newId(),
+        type: event.type,
+        data: event.data,
+        metadata,
+      })) as NewEvent[];
+      const claimed = await this.claimKeys(aggregate, state, stream, decision.events, decision.resourceOwner, metadata);
+      try {
+        const result = await this.store.append(stream, newEvents, last === undefined ? 'no_stream' : last.revision);
+        const appended = result.events as readonly RecordedEvent<E>[];
+        const stateBefore = state;
+        for (const event of appended) state = aggregate.evolve(state, event);
+        await this.releaseKeys(aggregate, stateBefore, stream, decision.events, decision.resourceOwner, metadata);
+        return { state, appended, history, position: result.position };
+      } catch (error) {
+        await this.giveBack(claimed, stream, metadata);
+        if (error instanceof WrongExpectedRevision && attempt < MAX_ATTEMPTS) continue;
+        if (error instanceof WrongExpectedRevision) {
+          throw new DomainError('conflict', 'GRANTLINE-Conflict', 'The object was changed by a concurrent request; retry');
+        }
+        throw error;
+      }
+    }
+  }
+
+  /** Reads a stream and folds it, without deciding anything. */
+  async load<State, E extends Event>(aggregate: AggregateType<State, E>, id: string): Promise<{ state: State; history: readonly RecordedEvent<E>[] }> {
+    const history = (await this.store.readStream(`${aggregate.type}-${id}`)) as readonly RecordedEvent<E>[];
+    let state = aggregate.initialState;
+    for (const event of history) state = aggregate.evolve(state, event);
+    return { state, history };
+  }
+
+  private async claimKeys<State, E extends Event>(
+    aggregate: AggregateType<State, E>,
+    stateBefore: State,
+    owner: string,
+    events: readonly E[],
+    resourceOwner: string,
+    metadata: EventMetadata,
+  ): Promise<UniqueKey[]> {
+    const claimed: UniqueKey[] = [];
+    for (const event of events) {
+      for (const key of aggregate.uniqueClaims?.(event, stateBefore, resourceOwner).claim ?? []) {
+        try {
+          if (await this.claim(aggregate, key, owner, metadata)) claimed.push(key);
+        } catch (error) {
+          await this.giveBack(claimed, owner, metadata);
+          throw error;
+        }
+      }
+    }
+    return claimed;
+  }
+
+  /** Takes a key; true when this call took it, false when the owner already held it. */
+  private async claim<State, E extends Event>(
+    aggregate: AggregateType<State, E>,
+    key: UniqueKey,
+    owner: string,
+    metadata: EventMetadata,
+  ): Promise<boolean> {
+    const stream = reservationStream(key);
+    const history = await this.store.readStream(stream);
+    const last = history[history.length - 1];
+    if (last !== undefined && last.type === 'unique.reserved') {
+      const holder = (last.data as Reserved).owner;
+      if (holder === owner) return false;
+      if (!(await this.isAbandoned(aggregate, key, holder, last.createdAt))) throw this.alreadyExists(key);
+    }
+    const reserved: Reserved = { kind: key.kind, value: key.value, owner };
+    try {
+      await this.store.append(
+        stream,
+        [{ id: this.ids.newId(), type: 'unique.reserved', data: reserved, metadata }],
+        last === undefined ? 'no_stream' : last.revision,
+      );
+    } catch (error) {
+      if (error instanceof WrongExpectedRevision) throw this.alreadyExists(key);
+      throw error;
+    }
+    return true;
+  }
+
+  /**
+   * A reservation is abandoned when its holder no longer holds the key (removed, but the release
+   * was never written) or when the holder was never written and the reservation is old enough that
+   * no command can still be writing it.
+   */
+  private async isAbandoned<State, E extends Event>(
+    aggregate: AggregateType<State, E>,
+    key: UniqueKey,
+    holder: string,
+    reservedAt: Date,
+  ): Promise<boolean> {
+    const holderEvents = (await this.store.readStream(holder)) as readonly RecordedEvent<E>[];
+    if (holderEvents.length === 0) return this.clock.now().getTime() - reservedAt.getTime() > ABANDONED_RESERVATION_MS;
+    if (!holder.startsWith(`${aggregate.type}-`)) return false;
+    return !heldKeys(aggregate, holderEvents).has(uniqueKeyId(key));
+  }
+
+  private async releaseKeys<State, E extends Event>(
+    aggregate: AggregateType<State, E>,
+    stateBefore: State,
+    owner: string,
+    events: readonly E[],
+    resourceOwner: string,
+    metadata: EventMetadata,
+  ): Promise<void> {
+    const keys = events.flatMap((event) => aggregate.uniqueClaims?.(event, stateBefore, resourceOwner).release ?? []);
+    await this.giveBack(keys, owner, metadata);
+  }
+
+  /** Releases keys held by `owner`; a key now held by someone else is left alone. */
+  private async giveBack(keys: readonly UniqueKey[], owner: string, metadata: EventMetadata): Promise<void> {
+    for (const key of keys) {
+      const stream = reservationStream(key);
+      const history = await this.store.readStream(stream);
+      const last = history[history.length - 1];
+      if (last === undefined || last.type !== 'unique.reserved' || (last.data as Reserved).owner !== owner) continue;
+      const released: Reserved = { kind: key.kind, value: key.value, owner };
+      try {
+        await this.store.append(stream, [{ id: this.ids.newId(), type: 'unique.released', data: released, metadata }], last.revision);
+      } catch (error) {
+        // Someone else moved the reservation on; it is theirs now.
+        if (!(error instanceof WrongExpectedRevision)) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../adapters/sqlite/sqlite-event-store';
+import { SqliteReadStore } from '../adapters/sqlite/sqlite-read-store';
+import type { GrantlineConfig } from '../config/config';
+import type { Clock, IdGenerator } from '../kernel/clock.port';
+import type { UniqueKey } from '../kernel/aggregate';
+import { CommandExecutor } from '../kernel/command-executor';
+import { DomainError, alreadyExists } from '../kernel/domain-error';
+import type { EventStore } from '../kernel/event-store.port';
+import type { ReadStore } from '../kernel/read-store.port';
+import { orgsProjection } from '../orgs/read-model/orgs.projection';
+import { projectGrantsProjection } from '../project-grants/read-model/project-grants.projection';
+import type { Projection } from '../projections/projection';
+import { ProjectionProgress } from '../projections/projection-progress';
+import { ProjectionRunner, type RunnerLogger } from '../projections/projection-runner';
+import { projectsProjection } from '../projects/read-model/projects.projection';
+import { userGrantsProjection } from '../user-grants/read-model/user-grants.projection';
+import { usersProjection } from '../users/read-model/users.projection';
+import { SystemClock, UuidV7Generator } from './uuid-v7';
+
+/** Every projection the service runs. */
+export const PROJECTIONS: readonly Projection[] = [
+  orgsProjection,
+  projectsProjection,
+  usersProjection,
+  projectGrantsProjection,
+  userGrantsProjection,
+];
+
+/** AlreadyExists messages of the unique keys (zitadel-api.md §1.5, `V3-DKcYh`). */
+const ALREADY_EXISTS: Record<string, string> = {
+  'org.name': 'Organisation name already taken',
+  'org.domain': 'Domain already exists',
+  'project.name': 'Project already exists on organisation',
+  'user.name': 'User already exists',
+  usergrant: 'User grant already exists',
+};
+
+export function uniqueKeyTaken(key: UniqueKey): DomainError {
+  return alreadyExists('V3-DKcYh', ALREADY_EXISTS[key.kind] ?? 'Already exists');
+}
+
+/** Where the stores are and what they are; chosen from the config. */
+export interface StoreDescription {
+  readonly eventStore: 'sqlite' | 'eventstoredb';
+  readonly readStore: 'sqlite' | 'mongodb';
+}
+
+/**
+ * The runtime shared by the HTTP service, the projection worker and the CLI: the stores chosen by
+ * the config, the command executor, and (when this process runs them) the projections.
+ */
+export class Platform {
+  readonly executor: CommandExecutor;
+  readonly progress: ProjectionProgress;
+  readonly runner: ProjectionRunner | null;
+
+  private constructor(
+    readonly config: GrantlineConfig,
+    readonly eventStore: EventStore,
+    readonly readStore: ReadStore,
+    readonly clock: Clock,
+    readonly ids: IdGenerator,
+    readonly bootstrapToken: string,
+    readonly stores: StoreDescription,
+    logger: RunnerLogger,
+    runProjections: boolean,
+  ) {
+    this.executor = new CommandExecutor(eventStore, ids, clock, uniqueKeyTaken);
+    this.progress = new ProjectionProgress(readStore, !runProjections);
+    this.runner = runProjections ? new ProjectionRunner(eventStore, readStore, PROJECTIONS, this.progress, clock, logger) : null;
+  }
+
+  static async open(config: GrantlineConfig, logger: RunnerLogger & { log(message: string): void }, options: { runProjections?: boolean } = {}): Promise<Platform> {
+    mkdirSync(config.dataDir, { recursive: true });
+    const { eventStore, readStore, stores } = await openStores(config);
+    const bootstrapToken = config.bootstrapToken ?? loadOrCreateBootstrapToken(config.dataDir, logger);
+    const platform = new Platform(
+      config,
+      eventStore,
+      readStore,
+      new SystemClock(),
+      new UuidV7Generator(),
+      bootstrapToken,
+      stores,
+      logger,
+      options.runProjections ?? config.runProjections,
+    );
+    await platform.runner?.start();
+    return platform;
+  }
+
+  async close(): Promise<void> {
+    await this.runner?.stop();
+    this.progress.close();
+    await this.readStore.close();
+    await this.eventStore.close();
+  }
+}
+
+async function openStores(config: GrantlineConfig): Promise<{ eventStore: EventStore; readStore: ReadStore; stores: StoreDescription }> {
+  const eventStore: EventStore = new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
+  const readStore: ReadStore = new SqliteReadStore(join(config.dataDir, 'readmodels.sqlite'));
+  return { eventStore, readStore, stores: { eventStore: 'sqlite', readStore: 'sqlite' } };
+}
+
+/** The administrator token: from the data dir, or generated there (mode 0600) on first start. */
+function loadOrCreateBootstrapToken(dataDir: string, logger: { log(message: string): void }): string {
+  const file = join(dataDir, 'bootstrap-token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const token = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  logger.log(`generated the instance administrator's bootstrap token into ${file}`);
+  return token;
+}

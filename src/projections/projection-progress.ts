@@ -1,0 +1,91 @@
+import type { ReadStore } from '../kernel/read-store.port';
+
+interface Waiter {
+  readonly keys: readonly string[];
+  readonly position: number;
+  readonly resolve: (reached: boolean) => void;
+}
+
+/**
+ * Where each projection has got to, and waiting for positions (read-your-writes). Fed by the local
+ * runner; when projections run in another process, it polls the checkpoints in the read store.
+ */
+export class ProjectionProgress {
+  private readonly positions = new Map<string, number>();
+  private readonly waiters = new Set<Waiter>();
+  private polling: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly readStore: ReadStore,
+    /** True when no runner in this process reports progress. */
+    private readonly pollReadStore: boolean,
+    private readonly pollIntervalMs = 5,
+  ) {}
+
+  report(key: string, position: number): void {
+    if ((this.positions.get(key) ?? -1) >= position) return;
+    this.positions.set(key, position);
+    for (const waiter of this.waiters) {
+      if (this.reached(waiter.keys, waiter.position)) {
+        this.waiters.delete(waiter);
+        waiter.resolve(true);
+      }
+    }
+  }
+
+  position(key: string): number {
+    return this.positions.get(key) ?? 0;
+  }
+
+  reached(keys: readonly string[], position: number): boolean {
+    return keys.every((key) => (this.positions.get(key) ?? 0) >= position);
+  }
+
+  /** Resolves true once every projection in `keys` has processed `position`, false on timeout. */
+  async waitFor(keys: readonly string[], position: number, timeoutMs: number): Promise<boolean> {
+    if (this.reached(keys, position)) return true;
+    if (this.pollReadStore) {
+      await this.refresh();
+      if (this.reached(keys, position)) return true;
+    }
+    return new Promise<boolean>((resolve) => {
+      const waiter: Waiter = {
+        keys,
+        position,
+        resolve: (reached) => {
+          clearTimeout(timer);
+          resolve(reached);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.add(waiter);
+      this.ensurePolling();
+    });
+  }
+
+  private ensurePolling(): void {
+    if (!this.pollReadStore || this.polling !== null) return;
+    this.polling = setInterval(() => {
+      if (this.waiters.size === 0) {
+        if (this.polling !== null) clearInterval(this.polling);
+        this.polling = null;
+        return;
+      }
+      this.refresh().catch(() => undefined);
+    }, this.pollIntervalMs);
+  }
+
+  private async refresh(): Promise<void> {
+    for (const checkpoint of await this.readStore.listCheckpoints()) this.report(checkpoint.projection, checkpoint.position);
+  }
+
+  close(): void {
+    if (this.polling !== null) clearInterval(this.polling);
+    this.polling = null;
+    for (const waiter of this.waiters) waiter.resolve(false);
+    this.waiters.clear();
+  }
+}

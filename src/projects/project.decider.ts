@@ -1,0 +1,184 @@
+import type { AggregateType, UniqueClaims } from '../kernel/aggregate';
+import { NO_CLAIMS } from '../kernel/aggregate';
+import { assertNever } from '../kernel/decider';
+import { DomainError, alreadyExists, failedPrecondition } from '../kernel/domain-error';
+import type { RecordedEvent } from '../kernel/event';
+import type { ProjectAdded, ProjectEvent, ProjectRoleAdded } from './project.events';
+
+export interface RoleState {
+  readonly key: string;
+  readonly displayName: string;
+  readonly group: string;
+}
+
+export type GrantStatus = 'active' | 'inactive' | 'removed';
+
+/** A project grant as its stream knows it; `sequence`/dates are of the grant's last own event. */
+export interface GrantState {
+  readonly grantId: string;
+  readonly grantedOrgId: string;
+  readonly roleKeys: readonly string[];
+  readonly status: GrantStatus;
+  readonly sequence: number;
+  readonly creationDate: Date;
+  readonly changeDate: Date;
+  readonly position: number;
+}
+
+export interface ProjectState {
+  readonly status: 'absent' | 'active' | 'removed';
+  readonly owner: string;
+  readonly name: string;
+  readonly roles: ReadonlyMap<string, RoleState>;
+  readonly grants: ReadonlyMap<string, GrantState>;
+}
+
+const initialState: ProjectState = { status: 'absent', owner: '', name: '', roles: new Map(), grants: new Map() };
+
+function withGrant(state: ProjectState, event: RecordedEvent<ProjectEvent>, grantId: string, change: (grant: GrantState) => GrantState): ProjectState {
+  const grant = state.grants.get(grantId);
+  if (grant === undefined) return state;
+  const grants = new Map(state.grants);
+  grants.set(grantId, { ...change(grant), sequence: event.revision + 1, changeDate: event.createdAt, position: event.position });
+  return { ...state, grants };
+}
+
+export const projectAggregate: AggregateType<ProjectState, ProjectEvent> = {
+  type: 'project',
+  initialState,
+  evolve(state, event) {
+    switch (event.type) {
+      case 'project.added':
+        return { ...state, status: 'active', owner: event.metadata.resourceOwner, name: event.data.name };
+      case 'project.removed':
+        return { ...state, status: 'removed' };
+      case 'project.role.added': {
+        const roles = new Map(state.roles);
+        roles.set(event.data.key, { key: event.data.key, displayName: event.data.displayName, group: event.data.group ?? '' });
+        return { ...state, roles };
+      }
+      case 'project.role.changed': {
+        const role = state.roles.get(event.data.key);
+        if (role === undefined) return state;
+        const roles = new Map(state.roles);
+        roles.set(role.key, {
+          key: role.key,
+          displayName: event.data.displayName ?? role.displayName,
+          group: event.data.group ?? role.group,
+        });
+        return { ...state, roles };
+      }
+      case 'project.role.removed': {
+        const roles = new Map(state.roles);
+        roles.delete(event.data.key);
+        return { ...state, roles };
+      }
+      case 'project.grant.added': {
+        const grants = new Map(state.grants);
+        grants.set(event.data.grantId, {
+          grantId: event.data.grantId,
+          grantedOrgId: event.data.grantedOrgId,
+          roleKeys: event.data.roleKeys ?? [],
+          status: 'active',
+          sequence: event.revision + 1,
+          creationDate: event.createdAt,
+          changeDate: event.createdAt,
+          position: event.position,
+        });
+        return { ...state, grants };
+      }
+      case 'project.grant.changed':
+      case 'project.grant.cascade.changed': {
+        const roleKeys = event.data.roleKeys;
+        return withGrant(state, event, event.data.grantId, (grant) => ({ ...grant, roleKeys }));
+      }
+      case 'project.grant.deactivated':
+        return withGrant(state, event, event.data.grantId, (grant) => ({ ...grant, status: 'inactive' }));
+      case 'project.grant.reactivated':
+        return withGrant(state, event, event.data.grantId, (grant) => ({ ...grant, status: 'active' }));
+      case 'project.grant.removed':
+        return withGrant(state, event, event.data.grantId, (grant) => ({ ...grant, status: 'removed' }));
+      default:
+        return assertNever(event);
+    }
+  },
+  uniqueClaims(event: ProjectEvent, stateBefore: ProjectState, resourceOwner: string): UniqueClaims {
+    switch (event.type) {
+      case 'project.added':
+        return { claim: [projectNameKey(resourceOwner, event.data.name)], release: [] };
+      case 'project.removed':
+        return { claim: [], release: [projectNameKey(stateBefore.owner, event.data.name)] };
+      default:
+        return NO_CLAIMS;
+    }
+  },
+};
+
+function projectNameKey(owner: string, name: string) {
+  return { kind: 'project.name', value: `${owner}:${name.toLowerCase()}` };
+}
+
+/** The project exists, is not removed, and belongs to the acting org. */
+export function isActiveProjectOf(state: ProjectState, actingOrg: string): boolean {
+  return state.status === 'active' && state.owner === actingOrg;
+}
+
+/** A non-removed grant of the project, if any, to `grantedOrgId`. */
+export function activeGrantTo(state: ProjectState, grantedOrgId: string): GrantState | undefined {
+  for (const grant of state.grants.values()) {
+    if (grant.grantedOrgId === grantedOrgId && grant.status !== 'removed') return grant;
+  }
+  return undefined;
+}
+
+export interface AddProject {
+  readonly name: string;
+  readonly projectRoleAssertion: boolean;
+  readonly projectRoleCheck: boolean;
+  readonly hasProjectCheck: boolean;
+  readonly privateLabelingSetting: number;
+  readonly adminCount: number;
+}
+
+export function decideAddProject(command: AddProject, state: ProjectState): readonly ProjectEvent[] {
+  if (command.adminCount > 0) {
+    throw new DomainError('unimplemented', 'GRANTLINE-NotYet', 'This feature is not supported yet');
+  }
+  if (state.status !== 'absent') throw alreadyExists('V3-DKcYh', 'Project already exists on organisation');
+  const data: ProjectAdded['data'] = {
+    name: command.name,
+    ...(command.projectRoleAssertion ? { projectRoleAssertion: true } : {}),
+    ...(command.projectRoleCheck ? { projectRoleCheck: true } : {}),
+    ...(command.hasProjectCheck ? { hasProjectCheck: true } : {}),
+    ...(command.privateLabelingSetting !== 0 ? { privateLabelingSetting: command.privateLabelingSetting } : {}),
+  };
+  return [{ type: 'project.added', data }];
+}
+
+export interface NewRole {
+  readonly key: string;
+  readonly displayName: string;
+  readonly group: string;
+}
+
+export interface AddProjectRoles {
+  readonly actingOrg: string;
+  readonly roles: readonly NewRole[];
+}
+
+/** AddProjectRole and BulkAddProjectRoles: all roles or none; keys unique case-insensitively. */
+export function decideAddProjectRoles(command: AddProjectRoles, state: ProjectState): readonly ProjectEvent[] {
+  if (!isActiveProjectOf(state, command.actingOrg)) throw failedPrecondition('COMMAND-EbFMN', 'Project not found');
+  const taken = new Set([...state.roles.keys()].map((key) => key.toLowerCase()));
+  const events: ProjectRoleAdded[] = [];
+  for (const role of command.roles) {
+    const folded = role.key.toLowerCase();
+    if (taken.has(folded)) throw alreadyExists('V3-DKcYh', 'Role already exists');
+    taken.add(folded);
+    events.push({
+      type: 'project.role.added',
+      data: { key: role.key, displayName: role.displayName, ...(role.group !== '' ? { group: role.group } : {}) },
+    });
+  }
+  return events;
+}

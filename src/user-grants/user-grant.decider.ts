@@ -1,0 +1,134 @@
+import { type AggregateType, NO_CLAIMS, type UniqueClaims, type UniqueKey } from '../kernel/aggregate';
+import { assertNever } from '../kernel/decider';
+import { alreadyExists, failedPrecondition } from '../kernel/domain-error';
+import type { ProjectState } from '../projects/project.decider';
+import type { UserState } from '../users/user.decider';
+import type { UserGrantEvent } from './user-grant.events';
+
+export interface UserGrantState {
+  readonly status: 'absent' | 'active' | 'inactive' | 'removed';
+  readonly owner: string;
+  readonly userId: string;
+  readonly projectId: string;
+  /** Empty when the grant is on a project the owner owns. */
+  readonly projectGrantId: string;
+  readonly roleKeys: readonly string[];
+}
+
+export const userGrantAggregate: AggregateType<UserGrantState, UserGrantEvent> = {
+  type: 'usergrant',
+  initialState: { status: 'absent', owner: '', userId: '', projectId: '', projectGrantId: '', roleKeys: [] },
+  evolve(state, event) {
+    switch (event.type) {
+      case 'user.grant.added':
+        return {
+          status: 'active',
+          owner: event.metadata.resourceOwner,
+          userId: event.data.userId,
+          projectId: event.data.projectId,
+          projectGrantId: event.data.grantId ?? '',
+          roleKeys: event.data.roleKeys ?? [],
+        };
+      case 'user.grant.changed':
+      case 'user.grant.cascade.changed':
+        return { ...state, roleKeys: event.data.roleKeys };
+      case 'user.grant.deactivated':
+        return { ...state, status: 'inactive' };
+      case 'user.grant.reactivated':
+        return { ...state, status: 'active' };
+      case 'user.grant.removed':
+      case 'user.grant.cascade.removed':
+        return { ...state, status: 'removed' };
+      default:
+        return assertNever(event);
+    }
+  },
+  uniqueClaims(event: UserGrantEvent, stateBefore: UserGrantState, resourceOwner: string): UniqueClaims {
+    switch (event.type) {
+      case 'user.grant.added':
+        return {
+          claim: [userGrantKey(resourceOwner, event.data.userId, event.data.projectId, event.data.grantId ?? '')],
+          release: [],
+        };
+      case 'user.grant.removed':
+      case 'user.grant.cascade.removed':
+        return {
+          claim: [],
+          release: [userGrantKey(stateBefore.owner, stateBefore.userId, stateBefore.projectId, stateBefore.projectGrantId)],
+        };
+      default:
+        return NO_CLAIMS;
+    }
+  },
+};
+
+/** One user grant per (owner org, user, project, project grant). */
+function userGrantKey(owner: string, userId: string, projectId: string, projectGrantId: string): UniqueKey {
+  return { kind: 'usergrant', value: `${owner}:${userId}:${projectId}:${projectGrantId}` };
+}
+
+export interface AddUserGrant {
+  readonly actingOrg: string;
+  readonly userId: string;
+  readonly projectId: string;
+  /** '' when not given. */
+  readonly projectGrantId: string;
+  readonly roleKeys: readonly string[];
+}
+
+export interface UserGrantContext {
+  readonly user: UserState;
+  readonly project: ProjectState;
+}
+
+/** Where a user grant on a project gets its allowed roles from. */
+export interface GrantTarget {
+  readonly projectGrantId: string;
+  readonly allowedRoles: ReadonlySet<string>;
+}
+
+/**
+ * Resolves the project (owned) or project grant (granted to the acting org) a user grant is on,
+ * with ZITADEL's error ids (zitadel-api.md §3.6 steps 1–3).
+ */
+export function resolveGrantTarget(actingOrg: string, projectGrantId: string, context: UserGrantContext): GrantTarget {
+  const { user, project } = context;
+  if (user.status !== 'active') throw failedPrecondition('COMMAND-4f8sg', 'User could not be found');
+  if (project.status !== 'absent' && project.owner === actingOrg) {
+    if (project.status === 'removed') throw failedPrecondition('COMMAND-3n77S', 'Project not found');
+    // No project is granted to its own org, so a grant id here can only be wrong.
+    if (projectGrantId !== '') throw failedPrecondition('COMMAND-4m9ff', 'Project grant not found');
+    return { projectGrantId: '', allowedRoles: new Set(project.roles.keys()) };
+  }
+  if (project.status === 'active') {
+    for (const grant of project.grants.values()) {
+      if (grant.status === 'removed' || grant.grantedOrgId !== actingOrg) continue;
+      if (projectGrantId !== '' && grant.grantId !== projectGrantId) continue;
+      return { projectGrantId: grant.grantId, allowedRoles: new Set(grant.roleKeys) };
+    }
+  }
+  throw failedPrecondition('COMMAND-4m9ff', 'Project grant not found');
+}
+
+export function assertRolesAllowed(target: GrantTarget, roleKeys: readonly string[]): void {
+  if (roleKeys.some((key) => !target.allowedRoles.has(key))) {
+    throw failedPrecondition('COMMAND-mm9F4', 'One or more roles are not available on the project or project grant');
+  }
+}
+
+export function decideAddUserGrant(command: AddUserGrant, state: UserGrantState, context: UserGrantContext): readonly UserGrantEvent[] {
+  const target = resolveGrantTarget(command.actingOrg, command.projectGrantId, context);
+  assertRolesAllowed(target, command.roleKeys);
+  if (state.status !== 'absent') throw alreadyExists('V3-DKcYh', 'User grant already exists');
+  return [
+    {
+      type: 'user.grant.added',
+      data: {
+        userId: command.userId,
+        projectId: command.projectId,
+        ...(target.projectGrantId !== '' ? { grantId: target.projectGrantId } : {}),
+        ...(command.roleKeys.length > 0 ? { roleKeys: command.roleKeys } : {}),
+      },
+    },
+  ];
+}

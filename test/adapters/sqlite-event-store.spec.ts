@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store';
+import type { NewEvent } from '../../src/kernel/event';
+import { WrongExpectedRevision } from '../../src/kernel/event-store.port';
+import { describeEventStoreContract } from '../contract/event-store.contract';
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'grantline-events-'));
+}
+
+function newEvent(data: unknown = { n: 1 }): NewEvent {
+  return {
+    id: randomUUID(),
+    type: 'thing.happened',
+    data,
+    metadata: { actor: 'user-1', resourceOwner: 'org-1', correlationId: randomUUID(), causationId: randomUUID() },
+  };
+}
+
+describeEventStoreContract('SQLite', async () => {
+  const dir = tempDir();
+  const store = new SqliteEventStore(path.join(dir, 'events.db'), { pollIntervalMs: 20 });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('SqliteEventStore', () => {
+  let dir: string;
+  let file: string;
+  let store: SqliteEventStore;
+
+  beforeEach(() => {
+    dir = tempDir();
+    file = path.join(dir, 'events.db');
+    store = new SqliteEventStore(file);
+  });
+
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('given appended events, they are all there after close and reopen, and numbering continues', async () => {
+    const first = await store.append('org-1', [newEvent(), newEvent()], 'no_stream');
+    const second = await store.append('project-1', [newEvent()], 'no_stream');
+    const before = await store.readAll();
+    await store.close();
+
+    store = new SqliteEventStore(file);
+
+    expect(await store.readAll()).toEqual(before);
+    expect(await store.readStream('org-1')).toEqual(first.events);
+    expect(await store.headPosition()).toBe(second.position);
+    const third = await store.append('org-1', [newEvent()], 1);
+    expect(third.events[0]).toMatchObject({ revision: 2, position: second.position + 1 });
+    expect(third.createdAt.getTime()).toBeGreaterThanOrEqual(second.createdAt.getTime());
+    await expect(store.append('project-1', [newEvent()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedRevision);
+  });
+
+  it('writes through a write-ahead log', async () => {
+    await store.append('org-1', [newEvent()], 'no_stream');
+
+    expect(fs.existsSync(`${file}-wal`)).toBe(true);
+  });
+
+  it('given appends that fail inside one group commit, positions stay contiguous', async () => {
+    await store.append('org-1', [newEvent()], 'no_stream');
+
+    // Issued in one tick, so they are committed in one transaction.
+    const outcomes = await Promise.allSettled([
+      store.append('org-2', [newEvent()], 'no_stream'),
+      store.append('org-1', [newEvent(), newEvent()], 'no_stream'),
+      store.append('org-3', [newEvent(), newEvent()], 'no_stream'),
+      // Fails while inserting its second event, after the first one was written.
+      store.append('org-4', [newEvent(), newEvent({ big: 1n })], 'no_stream'),
+      store.append('org-3', [newEvent()], 5),
+      store.append('org-5', [newEvent()], 'any'),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'fulfilled',
+    ]);
+    const all = await store.readAll();
+    expect(all.map((event) => event.position)).toEqual([1, 2, 3, 4, 5]);
+    expect(all.map((event) => event.stream)).toEqual(['org-1', 'org-2', 'org-3', 'org-3', 'org-5']);
+    expect(await store.readStream('org-4')).toEqual([]);
+    expect(await store.headPosition()).toBe(5);
+    expect((await store.append('org-6', [newEvent()], 'no_stream')).position).toBe(6);
+  });
+
+  it('given a stored append, a different append starting with the same event id is a conflict naming what the writer expected', async () => {
+    const original = await store.append('org-1', [newEvent(), newEvent()], 'no_stream');
+    const reused = original.events[0];
+    if (reused === undefined) throw new Error('expected a recorded event');
+
+    const error = await store
+      .append('org-1', [{ ...newEvent(), id: reused.id }, newEvent()], 'no_stream')
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(WrongExpectedRevision);
+    expect(error).toMatchObject({ stream: 'org-1', expected: 'no_stream', actual: 1 });
+    expect(await store.readStream('org-1')).toEqual(original.events);
+  });
+
+  it('reports ok from the integrity check after concurrent appends', async () => {
+    await Promise.all(Array.from({ length: 100 }, (_, i) => store.append(`user-${i % 10}`, [newEvent()], 'any')));
+
+    expect(store.integrityCheck()).toBe('ok');
+  });
+});
