@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EsdbEventStore } from '../adapters/esdb/esdb-event-store';
+import { MongoReadStore } from '../adapters/mongo/mongo-read-store';
 import { SqliteEventStore } from '../adapters/sqlite/sqlite-event-store';
 import { SqliteReadStore } from '../adapters/sqlite/sqlite-read-store';
 import type { GrantlineConfig } from '../config/config';
@@ -100,10 +102,30 @@ export class Platform {
   }
 }
 
+/** Connection strings switch adapters and nothing else; without them everything is embedded. */
 async function openStores(config: GrantlineConfig): Promise<{ eventStore: EventStore; readStore: ReadStore; stores: StoreDescription }> {
-  const eventStore: EventStore = new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
-  const readStore: ReadStore = new SqliteReadStore(join(config.dataDir, 'readmodels.sqlite'));
-  return { eventStore, readStore, stores: { eventStore: 'sqlite', readStore: 'sqlite' } };
+  const eventStore: EventStore =
+    config.eventStoreConnectionString !== undefined
+      ? new EsdbEventStore(config.eventStoreConnectionString)
+      : new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
+  let readStore: ReadStore;
+  try {
+    readStore =
+      config.mongodbUri !== undefined
+        ? await MongoReadStore.connect(config.mongodbUri, config.mongodbDb)
+        : new SqliteReadStore(join(config.dataDir, 'readmodels.sqlite'));
+  } catch (error) {
+    await eventStore.close();
+    throw error;
+  }
+  return {
+    eventStore,
+    readStore,
+    stores: {
+      eventStore: config.eventStoreConnectionString !== undefined ? 'eventstoredb' : 'sqlite',
+      readStore: config.mongodbUri !== undefined ? 'mongodb' : 'sqlite',
+    },
+  };
 }
 
 /** The administrator token: from the data dir, or generated there (mode 0600) on first start. */

@@ -61,8 +61,8 @@ describeWithServer('MongoReadStore', () => {
         });
 
         const db = running().admin.db(dbName);
-        const raw = await db.collection('grants').findOne({ _id: 'g1' } as never);
-        const checkpoint = await db.collection('_checkpoints').findOne({ _id: 'grants1' } as never);
+        const raw = await db.collection<{ _id: string }>('grants').findOne({ _id: 'g1' });
+        const checkpoint = await db.collection<{ _id: string }>('_checkpoints').findOne({ _id: 'grants1' });
         const indexes = (await db.collection('grants').listIndexes().toArray()).map((index) => index.key as unknown);
 
         expect(raw).toStrictEqual({ _id: 'g1', id: 'g1', org: { id: 'o1' }, state: 'active' });

@@ -199,7 +199,8 @@ export class MongoReadStore implements ReadStore {
   }
 
   async close(): Promise<void> {
-    await this.client.close();
+    // Lets a running transaction finish first, as the SQLite adapter does.
+    await this.writeLock.run(() => this.client.close());
   }
 
   private collection(name: string): Collection<StoredDoc> {
