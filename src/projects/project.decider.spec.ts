@@ -1,4 +1,4 @@
-import { History, at, fold, given, thenEvents, thenThrows } from '../../test/support/given';
+import { at, fold, given, thenEvents, thenThrows } from '../../test/support/given';
 import { type AddProject, activeGrantTo, decideAddProject, decideAddProjectRoles, isActiveProjectOf, projectAggregate } from './project.decider';
 import type { ProjectEvent } from './project.events';
 
@@ -241,25 +241,21 @@ describe('project aggregate: evolve', () => {
     expect(state.grants.get('g2')).toMatchObject({ status: 'inactive', sequence: 10, creationDate: at(5), changeDate: at(10), position: 10 });
   });
 
-  it('given a grant deactivated, reactivated and removed, then its status follows and the removed grant no longer counts as active', () => {
-    const history = new History();
-    const grantEvents: ProjectEvent[] = [
-      portalAdded,
-      { type: 'project.grant.added', data: { grantId: 'g1', grantedOrgId: C } },
-      { type: 'project.grant.deactivated', data: { grantId: 'g1' } },
-    ];
-    const inactive = fold(projectAggregate, history.record(P, grantEvents, byV));
+  it('given a grant deactivated, reactivated and removed, then its status follows and a removed grant no longer counts as active', () => {
+    const added: ProjectEvent[] = [portalAdded, { type: 'project.grant.added', data: { grantId: 'g1', grantedOrgId: C } }];
+    const deactivated: ProjectEvent = { type: 'project.grant.deactivated', data: { grantId: 'g1' } };
+    const reactivated: ProjectEvent = { type: 'project.grant.reactivated', data: { grantId: 'g1' } };
+    const removed: ProjectEvent = { type: 'project.grant.removed', data: { grantId: 'g1', grantedOrgId: C } };
+
+    const inactive = fold(projectAggregate, given(P, [...added, deactivated], byV));
+    const active = fold(projectAggregate, given(P, [...added, deactivated, reactivated], byV));
+    const gone = fold(projectAggregate, given(P, [...added, deactivated, reactivated, removed], byV));
+
     expect(inactive.grants.get('g1')?.status).toBe('inactive');
     expect(activeGrantTo(inactive, C)?.grantId).toBe('g1');
-
-    history.record(P, { type: 'project.grant.reactivated', data: { grantId: 'g1' } }, byV);
-    const reactivated = fold(projectAggregate, history.events as never);
-    expect(reactivated.grants.get('g1')?.status).toBe('active');
-
-    history.record(P, { type: 'project.grant.removed', data: { grantId: 'g1', grantedOrgId: C } }, byV);
-    const removed = fold(projectAggregate, history.events as never);
-    expect(removed.grants.get('g1')).toMatchObject({ status: 'removed', sequence: 5, changeDate: at(5) });
-    expect(activeGrantTo(removed, C)).toBeUndefined();
+    expect(active.grants.get('g1')?.status).toBe('active');
+    expect(gone.grants.get('g1')).toMatchObject({ status: 'removed', sequence: 5, changeDate: at(5) });
+    expect(activeGrantTo(gone, C)).toBeUndefined();
   });
 
   it('given an event for an unknown grant id, then the state is unchanged', () => {

@@ -21,6 +21,6 @@ export class AddOrgHandler implements ICommandHandler<AddOrgCommand, CommandOutc
       events: decideAddOrg({ orgId, name: command.name, instanceDomain: this.instanceDomain }, state),
       resourceOwner: orgId,
     }));
-    return { id: orgId, details: detailsOfAppended(result.appended.slice(0, 1), orgId) };
+    return { id: orgId, details: detailsOfAppended(result.appended, orgId) };
   }
 }
