@@ -121,18 +121,29 @@ export class CommandExecutor {
     resourceOwner: string,
     metadata: EventMetadata,
   ): Promise<UniqueKey[]> {
+    const keys = events.flatMap((event) => aggregate.uniqueClaims?.(event, stateBefore, resourceOwner).claim ?? []);
+    // Look before taking anything: a key already held answers AlreadyExists before any
+    // reservation is written, so a refused command appends nothing (not even a take-and-give-back).
+    for (const key of keys) await this.assertAvailable(aggregate, key, owner);
     const claimed: UniqueKey[] = [];
-    for (const event of events) {
-      for (const key of aggregate.uniqueClaims?.(event, stateBefore, resourceOwner).claim ?? []) {
-        try {
-          if (await this.claim(aggregate, key, owner, metadata)) claimed.push(key);
-        } catch (error) {
-          await this.giveBack(claimed, owner, metadata);
-          throw error;
-        }
+    for (const key of keys) {
+      try {
+        if (await this.claim(aggregate, key, owner, metadata)) claimed.push(key);
+      } catch (error) {
+        await this.giveBack(claimed, owner, metadata);
+        throw error;
       }
     }
     return claimed;
+  }
+
+  /** Throws AlreadyExists when another, live holder has the key; writes nothing. */
+  private async assertAvailable<State, E extends Event>(aggregate: AggregateType<State, E>, key: UniqueKey, owner: string): Promise<void> {
+    const history = await this.store.readStream(reservationStream(key));
+    const last = history[history.length - 1];
+    if (last === undefined || last.type !== 'unique.reserved') return;
+    const holder = (last.data as Reserved).owner;
+    if (holder !== owner && !(await this.isAbandoned(aggregate, key, holder, last.createdAt))) throw this.alreadyExists(key);
   }
 
   /** Takes a key; true when this call took it, false when the owner already held it. */

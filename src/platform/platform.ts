@@ -18,6 +18,7 @@ import type { Projection } from '../projections/projection';
 import { ProjectionProgress } from '../projections/projection-progress';
 import { ProjectionRunner, type RunnerLogger } from '../projections/projection-runner';
 import { projectsProjection } from '../projects/read-model/projects.projection';
+import { userGrantCascadesReactor } from '../user-grants/cascades/user-grant-cascades.reactor';
 import { userGrantsProjection } from '../user-grants/read-model/user-grants.projection';
 import { usersProjection } from '../users/read-model/users.projection';
 import { SystemClock, UuidV7Generator } from './uuid-v7';
@@ -72,7 +73,9 @@ export class Platform {
   ) {
     this.executor = new CommandExecutor(eventStore, ids, clock, uniqueKeyTaken);
     this.progress = new ProjectionProgress(readStore, !runProjections);
-    this.runner = runProjections ? new ProjectionRunner(eventStore, readStore, PROJECTIONS, this.progress, clock, logger) : null;
+    // Read models and the cascade reactor run side by side, each on its own checkpoint.
+    const workers = [...PROJECTIONS, userGrantCascadesReactor(this.executor)];
+    this.runner = runProjections ? new ProjectionRunner(eventStore, readStore, workers, this.progress, clock, logger) : null;
   }
 
   static async open(config: GrantlineConfig, logger: RunnerLogger & { log(message: string): void }, options: { runProjections?: boolean } = {}): Promise<Platform> {

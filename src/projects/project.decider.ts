@@ -1,7 +1,7 @@
 import type { AggregateType, UniqueClaims } from '../kernel/aggregate';
 import { NO_CLAIMS } from '../kernel/aggregate';
 import { assertNever } from '../kernel/decider';
-import { DomainError, alreadyExists, failedPrecondition } from '../kernel/domain-error';
+import { DomainError, alreadyExists, failedPrecondition, notFound } from '../kernel/domain-error';
 import type { RecordedEvent } from '../kernel/event';
 import type { ProjectAdded, ProjectEvent, ProjectRoleAdded } from './project.events';
 
@@ -9,6 +9,13 @@ export interface RoleState {
   readonly key: string;
   readonly displayName: string;
   readonly group: string;
+}
+
+/** Sequence, date and position of an object's last event inside the project stream. */
+export interface LastEvent {
+  readonly sequence: number;
+  readonly changeDate: Date;
+  readonly position: number;
 }
 
 export type GrantStatus = 'active' | 'inactive' | 'removed';
@@ -30,10 +37,24 @@ export interface ProjectState {
   readonly owner: string;
   readonly name: string;
   readonly roles: ReadonlyMap<string, RoleState>;
+  /** Last event of every role key ever added (removed ones included), for no-op details. */
+  readonly roleEvents: ReadonlyMap<string, LastEvent>;
   readonly grants: ReadonlyMap<string, GrantState>;
+  /** The project's own last event (added/removed), for no-op details of project commands. */
+  readonly last: LastEvent | null;
 }
 
-const initialState: ProjectState = { status: 'absent', owner: '', name: '', roles: new Map(), grants: new Map() };
+const initialState: ProjectState = { status: 'absent', owner: '', name: '', roles: new Map(), roleEvents: new Map(), grants: new Map(), last: null };
+
+function lastEventOf(event: RecordedEvent<ProjectEvent>): LastEvent {
+  return { sequence: event.revision + 1, changeDate: event.createdAt, position: event.position };
+}
+
+function withRoleEvent(state: ProjectState, key: string, event: RecordedEvent<ProjectEvent>): ReadonlyMap<string, LastEvent> {
+  const roleEvents = new Map(state.roleEvents);
+  roleEvents.set(key, lastEventOf(event));
+  return roleEvents;
+}
 
 function withGrant(state: ProjectState, event: RecordedEvent<ProjectEvent>, grantId: string, change: (grant: GrantState) => GrantState): ProjectState {
   const grant = state.grants.get(grantId);
@@ -49,13 +70,13 @@ export const projectAggregate: AggregateType<ProjectState, ProjectEvent> = {
   evolve(state, event) {
     switch (event.type) {
       case 'project.added':
-        return { ...state, status: 'active', owner: event.metadata.resourceOwner, name: event.data.name };
+        return { ...state, status: 'active', owner: event.metadata.resourceOwner, name: event.data.name, last: lastEventOf(event) };
       case 'project.removed':
-        return { ...state, status: 'removed' };
+        return { ...state, status: 'removed', last: lastEventOf(event) };
       case 'project.role.added': {
         const roles = new Map(state.roles);
         roles.set(event.data.key, { key: event.data.key, displayName: event.data.displayName, group: event.data.group ?? '' });
-        return { ...state, roles };
+        return { ...state, roles, roleEvents: withRoleEvent(state, event.data.key, event) };
       }
       case 'project.role.changed': {
         const role = state.roles.get(event.data.key);
@@ -66,12 +87,12 @@ export const projectAggregate: AggregateType<ProjectState, ProjectEvent> = {
           displayName: event.data.displayName ?? role.displayName,
           group: event.data.group ?? role.group,
         });
-        return { ...state, roles };
+        return { ...state, roles, roleEvents: withRoleEvent(state, role.key, event) };
       }
       case 'project.role.removed': {
         const roles = new Map(state.roles);
         roles.delete(event.data.key);
-        return { ...state, roles };
+        return { ...state, roles, roleEvents: withRoleEvent(state, event.data.key, event) };
       }
       case 'project.grant.added': {
         const grants = new Map(state.grants);
@@ -181,4 +202,53 @@ export function decideAddProjectRoles(command: AddProjectRoles, state: ProjectSt
     });
   }
   return events;
+}
+
+/** The project exists (not removed) in the acting org, else `COMMAND-EbFMN`. */
+function assertProjectOf(state: ProjectState, actingOrg: string): void {
+  if (!isActiveProjectOf(state, actingOrg)) throw failedPrecondition('COMMAND-EbFMN', 'Project not found');
+}
+
+export interface UpdateProjectRole {
+  readonly actingOrg: string;
+  readonly key: string;
+  readonly displayName: string;
+  readonly group: string;
+}
+
+/** Changes a role's display name and group; only the changed fields go into the event. */
+export function decideUpdateProjectRole(command: UpdateProjectRole, state: ProjectState): readonly ProjectEvent[] {
+  assertProjectOf(state, command.actingOrg);
+  const role = state.roles.get(command.key);
+  if (role === undefined) throw notFound('COMMAND-vv8M9', "Role doesn't exist");
+  const changed = {
+    ...(command.displayName !== role.displayName ? { displayName: command.displayName } : {}),
+    ...(command.group !== role.group ? { group: command.group } : {}),
+  };
+  if (Object.keys(changed).length === 0) return [];
+  return [{ type: 'project.role.changed', data: { key: command.key, ...changed } }];
+}
+
+/**
+ * Removes a role and, in the same append, drops it from every project grant holding it
+ * (`project.grant.cascade.changed`); user grants follow through the cascade reactor.
+ */
+export function decideRemoveProjectRole(command: { readonly actingOrg: string; readonly key: string }, state: ProjectState): readonly ProjectEvent[] {
+  assertProjectOf(state, command.actingOrg);
+  if (!state.roles.has(command.key)) return [];
+  const events: ProjectEvent[] = [{ type: 'project.role.removed', data: { key: command.key } }];
+  for (const grant of state.grants.values()) {
+    if (grant.status === 'removed' || !grant.roleKeys.includes(command.key)) continue;
+    events.push({
+      type: 'project.grant.cascade.changed',
+      data: { grantId: grant.grantId, roleKeys: grant.roleKeys.filter((key) => key !== command.key) },
+    });
+  }
+  return events;
+}
+
+/** Removes the project; its roles and grants end with it, its user grants follow by cascade. */
+export function decideRemoveProject(command: { readonly actingOrg: string }, state: ProjectState): readonly ProjectEvent[] {
+  if (!isActiveProjectOf(state, command.actingOrg)) throw notFound('COMMAND-3M9sd', 'Project not found');
+  return [{ type: 'project.removed', data: { name: state.name } }];
 }

@@ -1,6 +1,6 @@
 import { type AggregateType, NO_CLAIMS, type UniqueClaims, type UniqueKey } from '../kernel/aggregate';
 import { assertNever } from '../kernel/decider';
-import { alreadyExists, failedPrecondition } from '../kernel/domain-error';
+import { alreadyExists, failedPrecondition, notFound } from '../kernel/domain-error';
 import type { ProjectState } from '../projects/project.decider';
 import type { UserState } from '../users/user.decider';
 import type { UserGrantEvent } from './user-grant.events';
@@ -131,4 +131,73 @@ export function decideAddUserGrant(command: AddUserGrant, state: UserGrantState,
       },
     },
   ];
+}
+
+/** Who may address a user grant: its owner org, and (when given) the user in the path. */
+export interface UserGrantAddress {
+  readonly actingOrg: string;
+  /** The path's user id; '' when the route has none (BulkRemoveUserGrant). */
+  readonly userId: string;
+}
+
+/** The grant is live, owned by the acting org and (when given) of the path's user; else NotFound `errorId`. */
+export function assertAddressed(state: UserGrantState, address: UserGrantAddress, errorId: string): void {
+  const found =
+    (state.status === 'active' || state.status === 'inactive') &&
+    state.owner === address.actingOrg &&
+    (address.userId === '' || state.userId === address.userId);
+  if (!found) throw notFound(errorId, 'User grant not found');
+}
+
+/** Replaces the roles; an unchanged list is an error in v1 (`COMMAND-Rs8fy`), unlike every other no-op. */
+export function decideUpdateUserGrant(
+  command: UserGrantAddress & { readonly roleKeys: readonly string[] },
+  state: UserGrantState,
+  context: UserGrantContext,
+): readonly UserGrantEvent[] {
+  assertAddressed(state, command, 'COMMAND-3M9sd');
+  if (state.roleKeys.length === command.roleKeys.length && state.roleKeys.every((key, index) => key === command.roleKeys[index])) {
+    throw failedPrecondition('COMMAND-Rs8fy', 'User grant has not been changed');
+  }
+  const target = resolveGrantTarget(state.owner, state.projectGrantId, context);
+  assertRolesAllowed(target, command.roleKeys);
+  return [{ type: 'user.grant.changed', data: { userId: state.userId, roleKeys: command.roleKeys } }];
+}
+
+export function decideDeactivateUserGrant(command: UserGrantAddress, state: UserGrantState): readonly UserGrantEvent[] {
+  assertAddressed(state, command, 'COMMAND-3M9sd');
+  return state.status === 'inactive' ? [] : [{ type: 'user.grant.deactivated', data: null }];
+}
+
+export function decideReactivateUserGrant(command: UserGrantAddress, state: UserGrantState): readonly UserGrantEvent[] {
+  assertAddressed(state, command, 'COMMAND-Lp0gs');
+  return state.status === 'active' ? [] : [{ type: 'user.grant.reactivated', data: null }];
+}
+
+export function decideRemoveUserGrant(command: UserGrantAddress, state: UserGrantState): readonly UserGrantEvent[] {
+  assertAddressed(state, command, 'COMMAND-1My0t');
+  return [removedEvent(state)];
+}
+
+function removedEvent(state: UserGrantState): UserGrantEvent {
+  return {
+    type: 'user.grant.removed',
+    data: { userId: state.userId, projectId: state.projectId, ...(state.projectGrantId !== '' ? { grantId: state.projectGrantId } : {}) },
+  };
+}
+
+/**
+ * What a cascade must do to a user grant, decided on the current state of its user, project and
+ * project grant: remove it when any of them is gone, drop every role no longer offered, or nothing.
+ */
+export function decideCascade(state: UserGrantState, context: UserGrantContext): readonly UserGrantEvent[] {
+  if (state.status !== 'active' && state.status !== 'inactive') return [];
+  const { user, project } = context;
+  const grant = state.projectGrantId === '' ? undefined : project.grants.get(state.projectGrantId);
+  const gone = user.status !== 'active' || project.status !== 'active' || (state.projectGrantId !== '' && (grant === undefined || grant.status === 'removed'));
+  if (gone) return [{ type: 'user.grant.cascade.removed', data: null }];
+  const offered = new Set(grant === undefined ? project.roles.keys() : grant.roleKeys.filter((key) => project.roles.has(key)));
+  const remaining = state.roleKeys.filter((key) => offered.has(key));
+  if (remaining.length === state.roleKeys.length) return [];
+  return [{ type: 'user.grant.cascade.changed', data: { roleKeys: remaining } }];
 }

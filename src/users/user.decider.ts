@@ -1,6 +1,6 @@
 import { type AggregateType, NO_CLAIMS, type UniqueClaims, type UniqueKey } from '../kernel/aggregate';
 import { assertNever } from '../kernel/decider';
-import { alreadyExists } from '../kernel/domain-error';
+import { alreadyExists, notFound } from '../kernel/domain-error';
 import type { HumanUserAdded, MachineUserAdded, UserEvent } from './user.events';
 
 export interface UserState {
@@ -47,4 +47,10 @@ export function decideAddUser(command: AddUser, state: UserState): readonly User
   return command.kind === 'human'
     ? [{ type: 'user.human.added', data: command.data }]
     : [{ type: 'user.machine.added', data: command.data }];
+}
+
+/** Removes a user of the acting org; its user grants go by cascade. */
+export function decideRemoveUser(command: { readonly actingOrg: string }, state: UserState): readonly UserEvent[] {
+  if (state.status !== 'active' || state.owner !== command.actingOrg) throw notFound('COMMAND-m9od', 'User could not be found');
+  return [{ type: 'user.removed', data: null }];
 }

@@ -1,15 +1,28 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import type { CommandOutcome } from '../../kernel/object-details';
 import { AddProjectGrantCommand } from '../../project-grants/commands/add-project-grant.command';
 import { type ProjectGrantDoc, projectGrantsProjection } from '../../project-grants/read-model/project-grants.projection';
-import { GetProjectGrantByIdQuery } from '../../project-grants/read-model/project-grants.queries';
+import { GetProjectGrantByIdQuery, ListProjectGrantsQuery } from '../../project-grants/read-model/project-grants.queries';
+import { ChangeProjectGrantStateCommand, UpdateProjectGrantCommand } from '../../project-grants/commands/project-grant-lifecycle.command';
+import type { Condition, Filter } from '../../kernel/read-store.port';
+import { type ListPage, textCondition } from '../../platform/list';
+import { listWindow, onlyQuery, textMethod } from './common.dto';
 import { projectionKey } from '../../projections/projection';
 import type { GrantlineRequest } from '../request-state';
 import { actingOrg, commandContext, positionHeader, servedAt } from './edge';
-import { AddProjectGrantRequest } from './grants.dto';
-import { PROJECT_GRANT_STATE, addedDetails, omitZero, readDetails } from './wire';
+import {
+  AddProjectGrantRequest,
+  type AllProjectGrantQuery,
+  EmptyRequest,
+  type GrantedProjectQuery,
+  ListAllProjectGrantsRequest,
+  ListGrantedProjectsRequest,
+  ListProjectGrantsRequest,
+  UpdateProjectGrantRequest,
+} from './grants.dto';
+import { PROJECT_GRANT_STATE, addedDetails, changedDetails, listDetails, omitZero, readDetails } from './wire';
 import { decodeBody, distinct, pathId } from './zitadel-body';
 import { Zitadel } from './zitadel-route.decorator';
 
@@ -73,5 +86,156 @@ export class ProjectGrantsController {
     servedAt(request, reply);
     const grant = await this.queries.execute<GetProjectGrantByIdQuery, ProjectGrantDoc>(query);
     return omitZero({ projectGrant: presentGrantedProject(grant) });
+  }
+
+  @Post('_search')
+  @HttpCode(200)
+  @Zitadel({ rpc: 'ListProjectGrants', permission: 'project.grant.read', scope: 'org', reads: [PROJECT_GRANTS] })
+  async listProjectGrants(
+    @Req() request: GrantlineRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('projectId') projectId: string,
+    @Body() body: unknown,
+  ) {
+    const id = pathId('ListProjectGrantsRequest', 'projectId', projectId);
+    const input = decodeBody(ListProjectGrantsRequest, body);
+    const filter: Filter = [
+      { op: 'eq', field: 'projectId', value: id },
+      { op: 'eq', field: 'projectOwnerId', value: actingOrg(request) },
+      ...(input.queries ?? []).map(projectGrantCondition),
+    ];
+    return this.list(request, reply, listWindow(input.query), filter);
+  }
+
+  @Put(':grantId')
+  @Zitadel({ rpc: 'UpdateProjectGrant', permission: 'project.grant.write', scope: 'org', reads: [] })
+  async updateProjectGrant(
+    @Req() request: GrantlineRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('projectId') projectId: string,
+    @Param('grantId') grantId: string,
+    @Body() body: unknown,
+  ) {
+    const ids = [pathId('UpdateProjectGrantRequest', 'projectId', projectId), pathId('UpdateProjectGrantRequest', 'grantId', grantId)] as const;
+    const input = decodeBody(UpdateProjectGrantRequest, body);
+    const outcome = await this.commands.execute<UpdateProjectGrantCommand, CommandOutcome>(
+      new UpdateProjectGrantCommand(commandContext(request), actingOrg(request), ids[0], ids[1], distinct(input.roleKeys)),
+    );
+    positionHeader(reply, outcome.details.position);
+    return omitZero({ details: changedDetails(outcome.details) });
+  }
+
+  @Post(':grantId/_deactivate')
+  @HttpCode(200)
+  @Zitadel({ rpc: 'DeactivateProjectGrant', permission: 'project.grant.write', scope: 'org', reads: [] })
+  deactivate(@Req() request: GrantlineRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('projectId') projectId: string, @Param('grantId') grantId: string, @Body() body: unknown) {
+    return this.changeState(request, reply, 'DeactivateProjectGrantRequest', projectId, grantId, body, 'deactivate');
+  }
+
+  @Post(':grantId/_reactivate')
+  @HttpCode(200)
+  @Zitadel({ rpc: 'ReactivateProjectGrant', permission: 'project.grant.write', scope: 'org', reads: [] })
+  reactivate(@Req() request: GrantlineRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('projectId') projectId: string, @Param('grantId') grantId: string, @Body() body: unknown) {
+    return this.changeState(request, reply, 'ReactivateProjectGrantRequest', projectId, grantId, body, 'reactivate');
+  }
+
+  @Delete(':grantId')
+  @Zitadel({ rpc: 'RemoveProjectGrant', permission: 'project.grant.delete', scope: 'org', reads: [] })
+  remove(@Req() request: GrantlineRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('projectId') projectId: string, @Param('grantId') grantId: string, @Body() body: unknown) {
+    return this.changeState(request, reply, 'RemoveProjectGrantRequest', projectId, grantId, body, 'remove');
+  }
+
+  private async changeState(
+    request: GrantlineRequest,
+    reply: FastifyReply,
+    requestName: string,
+    projectId: string,
+    grantId: string,
+    body: unknown,
+    change: ChangeProjectGrantStateCommand['change'],
+  ) {
+    const project = pathId(requestName, 'projectId', projectId);
+    const grant = pathId(requestName, 'grantId', grantId);
+    decodeBody(EmptyRequest, body);
+    const outcome = await this.commands.execute<ChangeProjectGrantStateCommand, CommandOutcome>(
+      new ChangeProjectGrantStateCommand(commandContext(request), actingOrg(request), project, grant, change),
+    );
+    positionHeader(reply, outcome.details.position);
+    return omitZero({ details: changedDetails(outcome.details) });
+  }
+
+  private async list(request: GrantlineRequest, reply: FastifyReply, window: ReturnType<typeof listWindow>, filter: Filter) {
+    return listProjectGrants(this.queries, request, reply, window, filter);
+  }
+}
+
+/** Runs a project-grant list and answers it in ZITADEL's list shape. */
+async function listProjectGrants(queries: QueryBus, request: GrantlineRequest, reply: FastifyReply, window: ReturnType<typeof listWindow>, filter: Filter) {
+  const position = servedAt(request, reply);
+  const page = await queries.execute<ListProjectGrantsQuery, ListPage<ProjectGrantDoc>>(new ListProjectGrantsQuery(window, filter));
+  return omitZero({ details: listDetails(page, position), result: page.docs.map(presentGrantedProject) });
+}
+
+const INVALID_GRANT_QUERY = 'PROJECT-M099f';
+
+function projectGrantCondition(query: AllProjectGrantQuery): Condition {
+  const kind = onlyQuery(query, ['projectNameQuery', 'roleKeyQuery', 'projectIdQuery', 'grantedOrgIdQuery'] as const, INVALID_GRANT_QUERY);
+  switch (kind) {
+    case 'projectNameQuery':
+      return textCondition('projectName', query.projectNameQuery?.name ?? '', textMethod(query.projectNameQuery?.method));
+    case 'roleKeyQuery':
+      return { op: 'has', field: 'grantedRoleKeys', value: query.roleKeyQuery?.roleKey ?? '' };
+    case 'projectIdQuery':
+      return { op: 'eq', field: 'projectId', value: query.projectIdQuery?.projectId ?? '' };
+    case 'grantedOrgIdQuery':
+      return { op: 'eq', field: 'grantedOrgId', value: query.grantedOrgIdQuery?.grantedOrgId ?? '' };
+  }
+}
+
+function grantedProjectCondition(query: GrantedProjectQuery): Condition {
+  const kind = onlyQuery(query, ['nameQuery', 'projectResourceOwnerQuery'] as const, INVALID_GRANT_QUERY);
+  if (kind === 'nameQuery') return textCondition('projectName', query.nameQuery?.name ?? '', textMethod(query.nameQuery?.method));
+  return { op: 'eq', field: 'projectOwnerId', value: query.projectResourceOwnerQuery?.resourceOwner ?? '' };
+}
+
+@Controller('management/v1')
+export class GrantedProjectsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Post('projectgrants/_search')
+  @HttpCode(200)
+  @Zitadel({ rpc: 'ListAllProjectGrants', permission: 'project.grant.read', scope: 'org', reads: [PROJECT_GRANTS] })
+  async listAllProjectGrants(@Req() request: GrantlineRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+    const input = decodeBody(ListAllProjectGrantsRequest, body);
+    const filter: Filter = [{ op: 'eq', field: 'projectOwnerId', value: actingOrg(request) }, ...(input.queries ?? []).map(projectGrantCondition)];
+    return listProjectGrants(this.queries, request, reply, listWindow(input.query), filter);
+  }
+
+  @Post('granted_projects/_search')
+  @HttpCode(200)
+  @Zitadel({ rpc: 'ListGrantedProjects', permission: 'project.read', scope: 'org', reads: [PROJECT_GRANTS] })
+  async listGrantedProjects(@Req() request: GrantlineRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+    const input = decodeBody(ListGrantedProjectsRequest, body);
+    const filter: Filter = [{ op: 'eq', field: 'grantedOrgId', value: actingOrg(request) }, ...(input.queries ?? []).map(grantedProjectCondition)];
+    return listProjectGrants(this.queries, request, reply, listWindow(input.query), filter);
+  }
+
+  @Get('granted_projects/:projectId/grants/:grantId')
+  @Zitadel({ rpc: 'GetGrantedProjectByID', permission: 'project.read', scope: 'org', reads: [PROJECT_GRANTS] })
+  async getGrantedProjectById(
+    @Req() request: GrantlineRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('projectId') projectId: string,
+    @Param('grantId') grantId: string,
+  ) {
+    const query = new GetProjectGrantByIdQuery(
+      actingOrg(request),
+      pathId('GetGrantedProjectByIDRequest', 'projectId', projectId),
+      pathId('GetGrantedProjectByIDRequest', 'grantId', grantId),
+      'granted-project',
+    );
+    servedAt(request, reply);
+    const grant = await this.queries.execute<GetProjectGrantByIdQuery, ProjectGrantDoc>(query);
+    return omitZero({ grantedProject: presentGrantedProject(grant) });
   }
 }

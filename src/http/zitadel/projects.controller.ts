@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import type { Condition } from '../../kernel/read-store.port';
@@ -7,14 +7,24 @@ import { type ListPage, textCondition } from '../../platform/list';
 import { projectionKey } from '../../projections/projection';
 import { AddProjectRolesCommand } from '../../projects/commands/add-project-roles.command';
 import { AddProjectCommand } from '../../projects/commands/add-project.command';
+import { RemoveProjectCommand, RemoveProjectRoleCommand, UpdateProjectRoleCommand } from '../../projects/commands/project-lifecycle.command';
 import { type ProjectDoc, type ProjectRoleDoc, projectsProjection } from '../../projects/read-model/projects.projection';
 import { GetProjectByIdQuery, ListProjectRolesQuery } from '../../projects/read-model/projects.queries';
 import type { GrantlineRequest } from '../request-state';
 import { listWindow, onlyQuery, textMethod } from './common.dto';
 import { actingOrg, commandContext, positionHeader, servedAt } from './edge';
-import { AddProjectRequest, AddProjectRoleRequest, BulkAddProjectRolesRequest, ListProjectRolesRequest, PRIVATE_LABELING_SETTING, type RoleQuery } from './projects.dto';
+import {
+  AddProjectRequest,
+  AddProjectRoleRequest,
+  BulkAddProjectRolesRequest,
+  ListProjectRolesRequest,
+  PRIVATE_LABELING_SETTING,
+  type RoleQuery,
+  UpdateProjectRoleRequest,
+} from './projects.dto';
+import { EmptyRequest } from './grants.dto';
 import { enumNumber } from './proto-validation';
-import { addedDetails, listDetails, omitZero, readDetails } from './wire';
+import { addedDetails, changedDetails, listDetails, omitZero, readDetails } from './wire';
 import { decodeBody, pathId } from './zitadel-body';
 import { Zitadel } from './zitadel-route.decorator';
 
@@ -63,7 +73,8 @@ export class ProjectsController {
         projectRoleAssertion: project.projectRoleAssertion,
         projectRoleCheck: project.projectRoleCheck,
         hasProjectCheck: project.hasProjectCheck,
-        privateLabelingSetting: PRIVATE_LABELING_NAMES[project.privateLabelingSetting],
+        // Enum value 0 is a zero value: omitted (§1.4).
+        privateLabelingSetting: project.privateLabelingSetting === 0 ? undefined : PRIVATE_LABELING_NAMES[project.privateLabelingSetting],
       },
     });
   }
@@ -127,6 +138,55 @@ export class ProjectsController {
       details: listDetails(page, position),
       result: page.docs.map((role) => ({ key: role.key, details: readDetails(role), displayName: role.displayName, group: role.group })),
     });
+  }
+
+  @Delete(':projectId')
+  @Zitadel({ rpc: 'RemoveProject', permission: 'project.delete', scope: 'org', reads: [] })
+  async removeProject(@Req() request: GrantlineRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('projectId') projectId: string, @Body() body: unknown) {
+    const id = pathId('RemoveProjectRequest', 'id', projectId);
+    decodeBody(EmptyRequest, body);
+    const outcome = await this.commands.execute<RemoveProjectCommand, CommandOutcome>(new RemoveProjectCommand(commandContext(request), actingOrg(request), id));
+    positionHeader(reply, outcome.details.position);
+    return omitZero({ details: changedDetails(outcome.details) });
+  }
+
+  /** The role key is the rest of the path: keys may contain `/` (`…/roles/team/admin`). */
+  @Put(':projectId/roles/*')
+  @Zitadel({ rpc: 'UpdateProjectRole', permission: 'project.role.write', scope: 'org', reads: [] })
+  async updateProjectRole(
+    @Req() request: GrantlineRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('projectId') projectId: string,
+    @Param('*') roleKey: string,
+    @Body() body: unknown,
+  ) {
+    const id = pathId('UpdateProjectRoleRequest', 'projectId', projectId);
+    const key = pathId('UpdateProjectRoleRequest', 'roleKey', roleKey);
+    const input = decodeBody(UpdateProjectRoleRequest, body);
+    const outcome = await this.commands.execute<UpdateProjectRoleCommand, CommandOutcome>(
+      new UpdateProjectRoleCommand(commandContext(request), actingOrg(request), id, key, input.displayName, input.group ?? ''),
+    );
+    positionHeader(reply, outcome.details.position);
+    return omitZero({ details: changedDetails(outcome.details) });
+  }
+
+  @Delete(':projectId/roles/*')
+  @Zitadel({ rpc: 'RemoveProjectRole', permission: 'project.role.delete', scope: 'org', reads: [] })
+  async removeProjectRole(
+    @Req() request: GrantlineRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('projectId') projectId: string,
+    @Param('*') roleKey: string,
+    @Body() body: unknown,
+  ) {
+    const id = pathId('RemoveProjectRoleRequest', 'projectId', projectId);
+    const key = pathId('RemoveProjectRoleRequest', 'roleKey', roleKey);
+    decodeBody(EmptyRequest, body);
+    const outcome = await this.commands.execute<RemoveProjectRoleCommand, CommandOutcome>(
+      new RemoveProjectRoleCommand(commandContext(request), actingOrg(request), id, key),
+    );
+    positionHeader(reply, outcome.details.position);
+    return omitZero({ details: changedDetails(outcome.details) });
   }
 }
 

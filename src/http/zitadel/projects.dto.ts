@@ -1,5 +1,25 @@
+import { Type } from 'class-transformer';
+import { ValidateNested } from 'class-validator';
 import { ListQuery, ListQueryField, MessageField, QueriesField, TextMethod } from './common.dto';
-import { ProtoBool, ProtoEnum, ProtoMessageList, ProtoString } from './proto-validation';
+import { ProtoBool, ProtoEnum, ProtoMessageList, ProtoString, ProtoStringList } from './proto-validation';
+
+/** A repeated message field of `element`s, at most `maxItems` (every list: 1000 unless smaller). */
+function MessageListField(element: () => new () => object, maxItems = 1000): PropertyDecorator {
+  return (target, key) => {
+    ProtoMessageList({ maxItems })(target, key);
+    ValidateNested({ each: true })(target, key);
+    Type(element)(target, key);
+  };
+}
+
+/** An entry of `AddProject.admins`: type-checked like every known field, though not yet supported. */
+export class ProjectAdmin {
+  @ProtoString({ min: 1, max: 200 })
+  userId!: string;
+
+  @ProtoStringList({ maxItems: 1000, item: { max: 200 } })
+  roles?: string[] | null;
+}
 
 export const PRIVATE_LABELING_SETTING = {
   PRIVATE_LABELING_SETTING_UNSPECIFIED: 0,
@@ -23,8 +43,8 @@ export class AddProjectRequest {
   @ProtoEnum(PRIVATE_LABELING_SETTING)
   privateLabelingSetting?: unknown;
 
-  @ProtoMessageList({ maxItems: 1000 })
-  admins?: unknown[] | null;
+  @MessageListField(() => ProjectAdmin)
+  admins?: ProjectAdmin[] | null;
 }
 
 export class AddProjectRoleRequest {
@@ -50,7 +70,7 @@ export class BulkRole {
 }
 
 export class BulkAddProjectRolesRequest {
-  @QueriesField(() => BulkRole)
+  @MessageListField(() => BulkRole)
   roles?: BulkRole[] | null;
 }
 
@@ -84,4 +104,12 @@ export class ListProjectRolesRequest {
 
   @QueriesField(() => RoleQuery)
   queries?: RoleQuery[] | null;
+}
+
+export class UpdateProjectRoleRequest {
+  @ProtoString({ min: 1, max: 200 })
+  displayName!: string;
+
+  @ProtoString({ max: 200 })
+  group?: string | null;
 }

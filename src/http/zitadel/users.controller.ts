@@ -1,16 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import type { CommandOutcome } from '../../kernel/object-details';
 import { projectionKey } from '../../projections/projection';
 import { AddUserCommand } from '../../users/commands/add-user.command';
+import { RemoveUserCommand } from '../../users/commands/remove-user.command';
+import { EmptyRequest } from './grants.dto';
 import { type UserDoc, usersProjection } from '../../users/read-model/users.projection';
 import { GetUserByIdQuery } from '../../users/read-model/users.queries';
 import type { GrantlineRequest } from '../request-state';
 import { actingOrg, commandContext, positionHeader, servedAt } from './edge';
 import { enumNumber } from './proto-validation';
 import { ACCESS_TOKEN_TYPE, AddHumanUserRequest, AddMachineUserRequest, GENDER } from './users.dto';
-import { addedDetails, omitZero, readDetails } from './wire';
+import { addedDetails, changedDetails, omitZero, readDetails } from './wire';
 import { decodeBody, pathId } from './zitadel-body';
 import { Zitadel } from './zitadel-route.decorator';
 
@@ -85,6 +87,16 @@ export class UsersController {
     );
     return omitZero({ user: presentUser(user) });
   }
+
+  @Delete(':userId')
+  @Zitadel({ rpc: 'RemoveUser', permission: 'user.delete', scope: 'org', reads: [] })
+  async removeUser(@Req() request: GrantlineRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('userId') userId: string, @Body() body: unknown) {
+    const id = pathId('RemoveUserRequest', 'id', userId);
+    decodeBody(EmptyRequest, body);
+    const outcome = await this.commands.execute<RemoveUserCommand, CommandOutcome>(new RemoveUserCommand(commandContext(request), actingOrg(request), id));
+    positionHeader(reply, outcome.details.position);
+    return omitZero({ details: changedDetails(outcome.details) });
+  }
 }
 
 function presentUser(user: UserDoc) {
@@ -98,14 +110,15 @@ function presentUser(user: UserDoc) {
     ...(user.human !== undefined
       ? {
           human: {
-            profile: { ...user.human.profile, gender: GENDER_NAMES[user.human.profile.gender] },
+            // Enum value 0 is a zero value: omitted (§1.4).
+            profile: { ...user.human.profile, gender: user.human.profile.gender === 0 ? undefined : GENDER_NAMES[user.human.profile.gender] },
             email: user.human.email,
             phone: user.human.phone,
           },
         }
       : {}),
     ...(user.machine !== undefined
-      ? { machine: { ...user.machine, accessTokenType: ACCESS_TOKEN_TYPE_NAMES[user.machine.accessTokenType] } }
+      ? { machine: { ...user.machine, accessTokenType: user.machine.accessTokenType === 0 ? undefined : ACCESS_TOKEN_TYPE_NAMES[user.machine.accessTokenType] } }
       : {}),
   };
 }

@@ -24,6 +24,7 @@ export function decodeBody<T extends object>(requestType: ClassConstructor<T>, r
     }
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidJson();
+  if (nestedDeeperThan(parsed, MAX_NESTING)) throw invalidJson();
   const instance = plainToInstance(requestType, camelCaseKeys(parsed));
   const errors = validateSync(instance, { forbidUnknownValues: false, stopAtFirstError: true });
   const first = errors[0];
@@ -55,15 +56,40 @@ function invalidField(message: string): DomainError {
 /** Keys that would reach object prototypes; never fields of ours, so they are dropped. */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** snake_case keys become camelCase at every level; both spellings of one field are an error. */
+/**
+ * Deepest JSON nesting a body may have. No request type comes near it; it keeps the recursive
+ * decoding below from exhausting the stack (a deeper body would otherwise answer 500).
+ */
+const MAX_NESTING = 100;
+
+/** True when `value` nests objects/arrays deeper than `limit` levels (checked without recursion). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(current as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * snake_case keys become camelCase at every level; both spellings of one field are an error. A
+ * field set to `null` is dropped: protojson reads `null` as the field's default (absent message,
+ * empty list, zero scalar).
+ */
 export function camelCaseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(camelCaseKeys);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
+  const seen = new Set<string>();
   for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
     if (UNSAFE_KEYS.has(key)) continue;
     const camel = key.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
-    if (Object.hasOwn(out, camel)) throw invalidJson();
+    if (seen.has(camel)) throw invalidJson();
+    seen.add(camel);
+    if (field === null) continue;
     out[camel] = camelCaseKeys(field);
   }
   return out;

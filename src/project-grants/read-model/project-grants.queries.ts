@@ -1,8 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { notFound } from '../../kernel/domain-error';
-import { READ_STORE, type ReadStore } from '../../kernel/read-store.port';
-import { physicalCollection } from '../../projections/projection';
+import { type Filter, READ_STORE, type ReadStore } from '../../kernel/read-store.port';
+import { type ListPage, type ListWindow, listPage } from '../../platform/list';
+import { physicalCollection, projectionKey } from '../../projections/projection';
 import { PROJECT_GRANTS, type ProjectGrantDoc, projectGrantsProjection } from './project-grants.projection';
 
 /**
@@ -31,5 +32,24 @@ export class GetProjectGrantByIdHandler implements IQueryHandler<GetProjectGrant
       throw notFound(query.view === 'project-grant' ? 'MANAG-d3g31' : 'MANAG-drt2a', 'Project grant not found');
     }
     return grant;
+  }
+}
+
+/** A page of project grants; `filter` already holds the server-side filters and the request's queries. */
+export class ListProjectGrantsQuery {
+  constructor(
+    readonly window: ListWindow,
+    readonly filter: Filter,
+  ) {}
+}
+
+@QueryHandler(ListProjectGrantsQuery)
+export class ListProjectGrantsHandler implements IQueryHandler<ListProjectGrantsQuery, ListPage<ProjectGrantDoc>> {
+  private readonly collection = physicalCollection(projectGrantsProjection, PROJECT_GRANTS);
+
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+
+  async execute(query: ListProjectGrantsQuery): Promise<ListPage<ProjectGrantDoc>> {
+    return listPage<ProjectGrantDoc>(this.readStore, this.collection, projectionKey(projectGrantsProjection), query.window, query.filter);
   }
 }

@@ -199,6 +199,8 @@ export const userGrantsProjection: Projection = {
         return removeWhere(view, [{ op: 'eq', field: 'projectId', value: aggregateId }]);
       case 'project.grant.removed':
         return removeWhere(view, [{ op: 'eq', field: 'projectGrantId', value: (event.data as { grantId: string }).grantId }]);
+      // A role added back before the cascade ran is offered again: roleKeys stay stored ∩ allowed.
+      case 'project.role.added':
       case 'project.role.removed':
         return restrictWhere(view, [{ op: 'eq', field: 'projectId', value: aggregateId }]);
       case 'project.grant.changed':

@@ -1,0 +1,372 @@
+import { History, at } from '../../../test/support/given';
+import {
+  grantAdded,
+  grantCascadeChanged,
+  grantChanged,
+  grantDeactivated,
+  grantReactivated,
+  grantRemoved,
+  humanAdded,
+  machineAdded,
+  orgAdded,
+  primaryDomainSet,
+  projectAdded,
+  projectRemoved,
+  roleAdded,
+  roleRemoved,
+  userGrantAdded,
+  userGrantCascadeChanged,
+  userGrantCascadeRemoved,
+  userGrantChanged,
+  userGrantDeactivated,
+  userGrantReactivated,
+  userGrantRemoved,
+  userRemoved,
+} from '../../../test/support/events';
+import { project } from '../../../test/support/memory-view';
+import type { UserGrantEvent } from '../user-grant.events';
+import { USER_GRANTS, type UserGrantDoc, userGrantsProjection } from './user-grants.projection';
+
+const V = 'vendor';
+const C = 'customer';
+const P = 'portal';
+const Q = 'quarry';
+const G = 'g-p-c';
+const GQ = 'g-q-c';
+const GIGI = 'gigi';
+const BOB = 'bob';
+const byV = { resourceOwner: V };
+const byC = { resourceOwner: C };
+const iso = (position: number) => at(position).toISOString();
+
+/**
+ * Vendor (1–2) and Customer A (3–4); Portal in V with reader, writer (5–7) granted to C with both
+ * (8); Quarry in V with reader (9–10) granted to C (11); gigi (12) and bob (13), humans in C.
+ */
+function setup(): History {
+  const history = new History();
+  history.record(`org-${V}`, [orgAdded('Vendor'), primaryDomainSet('vendor.localhost')], { resourceOwner: V });
+  history.record(`org-${C}`, [orgAdded('Customer A'), primaryDomainSet('customer-a.localhost')], { resourceOwner: C });
+  history.record(`project-${P}`, [projectAdded('Portal'), roleAdded('reader'), roleAdded('writer'), grantAdded(G, C, ['reader', 'writer'])], byV);
+  history.record(`project-${Q}`, [projectAdded('Quarry'), roleAdded('reader'), grantAdded(GQ, C, ['reader'])], byV);
+  history.record(`user-${GIGI}`, humanAdded('Gigi', 'Gigi', 'Giraffe', 'Gigi@Example.com'), byC);
+  history.record(`user-${BOB}`, humanAdded('bob', 'Bob', 'Builder', 'bob@example.com'), byC);
+  return history;
+}
+
+const grantOf = (id: string) => `usergrant-${id}`;
+const ids = (docs: readonly { id: string }[]) => docs.map((doc) => doc.id).sort();
+
+describe('user grants projection: user.grant.added', () => {
+  it('given gigi granted reader on G by C, then the document has every field of §6.2 and its details', async () => {
+    const history = setup();
+    history.record(grantOf('ug1'), userGrantAdded(GIGI, P, G, ['reader']), byC); // 14
+
+    const view = await project(userGrantsProjection, history.events);
+
+    const expected: UserGrantDoc = {
+      id: 'ug1',
+      sequence: 1,
+      creationDate: iso(14),
+      changeDate: iso(14),
+      resourceOwner: C,
+      createdPosition: 14,
+      userId: GIGI,
+      projectId: P,
+      projectGrantId: G,
+      storedRoleKeys: ['reader'],
+      roleKeys: ['reader'],
+      state: 'active',
+      projectGrantState: 'active',
+      orgName: 'Customer A',
+      orgDomain: 'customer-a.localhost',
+      userName: 'Gigi',
+      firstName: 'Gigi',
+      lastName: 'Giraffe',
+      email: 'Gigi@Example.com',
+      displayName: 'Gigi Giraffe',
+      userType: 'human',
+      preferredLoginName: 'Gigi@customer-a.localhost',
+      userOrgId: C,
+      userOrgName: 'Customer A',
+      userOrgDomain: 'customer-a.localhost',
+      projectName: 'Portal',
+      projectOwnerId: V,
+      folded: {
+        userName: 'gigi',
+        firstName: 'gigi',
+        lastName: 'giraffe',
+        email: 'gigi@example.com',
+        displayName: 'gigi giraffe',
+        orgName: 'customer a',
+        orgDomain: 'customer-a.localhost',
+        projectName: 'portal',
+      },
+    };
+    expect(view.docs(USER_GRANTS)).toEqual([expected]);
+  });
+
+  it('given gigi granted on owned Portal by V, then the owning org is V, the user org is C, and there is no project grant state', async () => {
+    const history = setup();
+    history.record(grantOf('ug1'), userGrantAdded(GIGI, P, undefined, ['writer']), byV);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({
+      resourceOwner: V,
+      projectGrantId: '',
+      projectGrantState: '',
+      roleKeys: ['writer'],
+      orgName: 'Vendor',
+      orgDomain: 'vendor.localhost',
+      userOrgId: C,
+      userOrgName: 'Customer A',
+    });
+  });
+
+  it('given a machine user, then userType is machine and the display name is the machine name', async () => {
+    const history = setup();
+    history.record('user-robot', machineAdded('robot', 'Robot'), byC);
+    history.record(grantOf('ug1'), userGrantAdded('robot', P, G), byC);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ userType: 'machine', displayName: 'Robot', firstName: '', roleKeys: [] });
+  });
+
+  it('given G was changed to [reader] before the user grant with [reader, writer] was processed, then writer is dropped on insert', async () => {
+    const history = setup();
+    history.record(`project-${P}`, grantChanged(G, ['reader']), byV);
+    history.record(grantOf('ug1'), userGrantAdded(GIGI, P, G, ['reader', 'writer']), byC);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ storedRoleKeys: ['reader', 'writer'], roleKeys: ['reader'] });
+  });
+
+  it('given writer was removed from owned Portal before the user grant was processed, then writer is dropped on insert', async () => {
+    const history = setup();
+    history.record(`project-${P}`, [roleRemoved('writer'), grantCascadeChanged(G, ['reader'])], byV);
+    history.record(grantOf('ug1'), userGrantAdded(GIGI, P, undefined, ['writer', 'reader']), byV);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'] });
+  });
+
+  it('given a role removed from the project but not yet cascaded to G, then the role is dropped on insert (grant roles ∩ project roles)', async () => {
+    const history = setup();
+    history.record(`project-${P}`, roleRemoved('writer'), byV);
+    history.record(grantOf('ug1'), userGrantAdded(GIGI, P, G, ['reader', 'writer']), byC);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'] });
+  });
+
+  it('given G was inactive when the user grant was added, then projectGrantState is inactive and state is active', async () => {
+    const history = setup();
+    history.record(`project-${P}`, grantDeactivated(G), byV);
+    history.record(grantOf('ug1'), userGrantAdded(GIGI, P, G, ['reader']), byC);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ state: 'active', projectGrantState: 'inactive' });
+  });
+
+  it.each([
+    ['its project grant was removed', grantOf('x'), (history: History) => history.record(`project-${P}`, grantRemoved(G, C), byV)],
+    ['its project was removed', grantOf('x'), (history: History) => history.record(`project-${P}`, projectRemoved('Portal'), byV)],
+    ['its user was removed', grantOf('x'), (history: History) => history.record(`user-${GIGI}`, userRemoved, byC)],
+  ])('given %s before user.grant.added is processed, then no document is created', async (_, stream, removal) => {
+    const history = setup();
+    removal(history);
+    history.record(stream, userGrantAdded(GIGI, P, G, ['reader']), byC);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(view.docs(USER_GRANTS)).toEqual([]);
+  });
+
+  it('given the user grant names a project that never existed, then no document is created', async () => {
+    const history = setup();
+    history.record(grantOf('ug1'), userGrantAdded(GIGI, 'nowhere', undefined, []), byC);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(view.docs(USER_GRANTS)).toEqual([]);
+  });
+});
+
+describe('user grants projection: own events', () => {
+  /** ug1: gigi on G [reader, writer] (14); ug2: bob on G [reader] (15). */
+  function withGrants(): History {
+    const history = setup();
+    history.record(grantOf('ug1'), userGrantAdded(GIGI, P, G, ['reader', 'writer']), byC);
+    history.record(grantOf('ug2'), userGrantAdded(BOB, P, G, ['reader']), byC);
+    return history;
+  }
+
+  it('given user.grant.changed, then roles, sequence and changeDate follow it', async () => {
+    const history = withGrants();
+    history.record<UserGrantEvent>(grantOf('ug1'), userGrantChanged(GIGI, ['writer']), byC); // 16
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ storedRoleKeys: ['writer'], roleKeys: ['writer'], sequence: 2, creationDate: iso(14), changeDate: iso(16) });
+    expect(await view.get(USER_GRANTS, 'ug2')).toMatchObject({ sequence: 1, changeDate: iso(15) });
+  });
+
+  it('given user.grant.changed to a role G no longer offers, then the stored list keeps it and roleKeys does not', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, grantChanged(G, ['reader']), byV);
+    history.record<UserGrantEvent>(grantOf('ug1'), userGrantChanged(GIGI, ['reader', 'writer']), byC);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ storedRoleKeys: ['reader', 'writer'], roleKeys: ['reader'] });
+  });
+
+  it('given user.grant.cascade.changed, then roles, sequence and changeDate follow it', async () => {
+    const history = withGrants();
+    history.record<UserGrantEvent>(grantOf('ug1'), userGrantCascadeChanged(['reader']), byC); // 16
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], storedRoleKeys: ['reader'], sequence: 2, changeDate: iso(16) });
+  });
+
+  it('given user.grant.deactivated then reactivated, then state, sequence and changeDate follow each', async () => {
+    const history = withGrants();
+    history.record<UserGrantEvent>(grantOf('ug1'), userGrantDeactivated, byC); // 16
+    const deactivated = await project(userGrantsProjection, history.events);
+    history.record<UserGrantEvent>(grantOf('ug1'), userGrantReactivated, byC); // 17
+    const reactivated = await project(userGrantsProjection, history.events);
+
+    expect(await deactivated.get(USER_GRANTS, 'ug1')).toMatchObject({ state: 'inactive', sequence: 2, changeDate: iso(16) });
+    expect(await reactivated.get(USER_GRANTS, 'ug1')).toMatchObject({ state: 'active', sequence: 3, changeDate: iso(17) });
+  });
+
+  it.each<[string, UserGrantEvent]>([
+    ['user.grant.removed', userGrantRemoved(GIGI, P, G)],
+    ['user.grant.cascade.removed', userGrantCascadeRemoved],
+  ])('given %s, then that document is gone and the other stays', async (_, removal) => {
+    const history = withGrants();
+    history.record(grantOf('ug1'), removal, byC);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(ids(view.docs(USER_GRANTS))).toEqual(['ug2']);
+  });
+});
+
+describe('user grants projection: reactions to project, grant and user events', () => {
+  /** ug1: gigi on G [reader, writer] (14); ug2: gigi on owned Portal by V [reader, writer] (15); ug3: bob on GQ [reader] (16). */
+  function withGrants(): History {
+    const history = setup();
+    history.record(grantOf('ug1'), userGrantAdded(GIGI, P, G, ['reader', 'writer']), byC);
+    history.record(grantOf('ug2'), userGrantAdded(GIGI, P, undefined, ['reader', 'writer']), byV);
+    history.record(grantOf('ug3'), userGrantAdded(BOB, Q, GQ, ['reader']), byC);
+    return history;
+  }
+
+  it('given project.role.removed of writer on Portal, then both Portal user grants drop writer without touching sequence or changeDate', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, roleRemoved('writer'), byV);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], storedRoleKeys: ['reader', 'writer'], sequence: 1, changeDate: iso(14) });
+    expect(await view.get(USER_GRANTS, 'ug2')).toMatchObject({ roleKeys: ['reader'], sequence: 1, changeDate: iso(15) });
+  });
+
+  it('given writer removed from Portal and added again before any cascade, then the owned user grant shows stored ∩ allowed again', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, [roleRemoved('writer'), grantCascadeChanged(G, ['reader'])], byV);
+    history.record(`project-${P}`, roleAdded('writer'), byV);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug2')).toMatchObject({ roleKeys: ['reader', 'writer'], storedRoleKeys: ['reader', 'writer'], sequence: 1 });
+    // G lost writer by its cascade, so the user grant on G does not get it back.
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'] });
+  });
+
+  it('given project.role.removed of reader on Portal, then the Quarry user grant holding its own reader is untouched', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, roleRemoved('reader'), byV);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug3')).toMatchObject({ roleKeys: ['reader'] });
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['writer'] });
+  });
+
+  it.each([
+    ['project.grant.changed', grantChanged(G, ['writer'])],
+    ['project.grant.cascade.changed', grantCascadeChanged(G, ['writer'])],
+  ])('given %s of G to [writer], then user grants of G hold roleKeys ∩ [writer], sequence untouched; the owned grant keeps both', async (_, change) => {
+    const history = withGrants();
+    history.record(`project-${P}`, change, byV);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['writer'], storedRoleKeys: ['reader', 'writer'], sequence: 1, changeDate: iso(14) });
+    expect(await view.get(USER_GRANTS, 'ug2')).toMatchObject({ roleKeys: ['reader', 'writer'] });
+  });
+
+  it('given G deactivated, then projectGrantState is inactive while state, roles, sequence and changeDate stay; reactivated, then active again', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, grantDeactivated(G), byV);
+    const deactivated = await project(userGrantsProjection, history.events);
+    history.record(`project-${P}`, grantReactivated(G), byV);
+    const reactivated = await project(userGrantsProjection, history.events);
+
+    expect(await deactivated.get(USER_GRANTS, 'ug1')).toMatchObject({
+      projectGrantState: 'inactive',
+      state: 'active',
+      roleKeys: ['reader', 'writer'],
+      sequence: 1,
+      changeDate: iso(14),
+    });
+    expect(await deactivated.get(USER_GRANTS, 'ug3')).toMatchObject({ projectGrantState: 'active' });
+    expect(await reactivated.get(USER_GRANTS, 'ug1')).toMatchObject({ projectGrantState: 'active', state: 'active', sequence: 1 });
+  });
+
+  it('given project.grant.removed of G, then its user grants are gone and the owned one and the Quarry one stay', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, grantRemoved(G, C), byV);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(ids(view.docs(USER_GRANTS))).toEqual(['ug2', 'ug3']);
+  });
+
+  it('given project.removed of Portal, then every user grant of Portal (owned or via G) is gone', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, projectRemoved('Portal'), byV);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(ids(view.docs(USER_GRANTS))).toEqual(['ug3']);
+  });
+
+  it('given user.removed of gigi, then gigi\'s user grants are gone whatever org owns them, and bob\'s stays', async () => {
+    const history = withGrants();
+    history.record(`user-${GIGI}`, userRemoved, byC);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(ids(view.docs(USER_GRANTS))).toEqual(['ug3']);
+  });
+
+  it('given a user grant removed by a reaction, when its own later events arrive, then nothing reappears', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, grantRemoved(G, C), byV);
+    history.record<UserGrantEvent>(grantOf('ug1'), [userGrantCascadeChanged([]), userGrantDeactivated, userGrantCascadeRemoved], byC);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(ids(view.docs(USER_GRANTS))).toEqual(['ug2', 'ug3']);
+  });
+});
