@@ -11,6 +11,12 @@ import type { Platform } from './platform/platform';
 /** Past this many bytes a request body is not even read to the end: the connection is dropped. */
 const HARD_BODY_LIMIT = 64 * MAX_BODY_BYTES;
 
+/**
+ * Longer than any request line Node accepts (16 KiB headers), so an over-long path id always
+ * reaches the dialect's own validation (400 GRANTLINE-InvalidField) instead of Fastify's bare 414.
+ */
+const MAX_PARAM_LENGTH = 64 * 1024;
+
 const LEVELS: Record<string, LogLevel[]> = {
   silent: [],
   fatal: ['fatal'],
@@ -31,7 +37,7 @@ export function logLevels(level: string): LogLevel[] {
  * the dialect's own error shape.
  */
 export async function createApp(platform: Platform): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ logger: false, bodyLimit: HARD_BODY_LIMIT, routerOptions: { maxParamLength: 4096 } });
+  const adapter = new FastifyAdapter({ logger: false, bodyLimit: HARD_BODY_LIMIT, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });
   const fastify = adapter.getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (_request, payload, done) => {

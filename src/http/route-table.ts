@@ -18,6 +18,9 @@ export class RouteTable {
   }
 
   allowsOtherMethod(method: string, path: string): boolean {
+    // An empty segment (`/projects//roles`, a trailing slash) is never a path of the API: 404, not
+    // 405, even though this router would match it with an empty parameter.
+    if (path.split('/').slice(1).some((segment) => segment === '')) return false;
     return METHODS.some((other) => other !== method && this.router.find(other, path) !== null);
   }
 }

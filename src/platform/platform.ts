@@ -72,7 +72,8 @@ export class Platform {
     runProjections: boolean,
   ) {
     this.executor = new CommandExecutor(eventStore, ids, clock, uniqueKeyTaken);
-    this.progress = new ProjectionProgress(readStore, !runProjections);
+    // Progress is also read from the checkpoints: another process may hold a projection's lease.
+    this.progress = new ProjectionProgress(readStore, true);
     // Read models and the cascade reactor run side by side, each on its own checkpoint.
     const workers = [...PROJECTIONS, userGrantCascadesReactor(this.executor)];
     this.runner = runProjections ? new ProjectionRunner(eventStore, readStore, workers, this.progress, clock, logger) : null;

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { RecordedEvent } from '../kernel/event';
 import type { EventStore, Subscription } from '../kernel/event-store.port';
 import type { Clock } from '../kernel/clock.port';
@@ -8,6 +10,17 @@ import type { ProjectionProgress } from './projection-progress';
 /** Failure records and operator skips: one collection each, outside any projection. */
 export const FAILED_EVENTS = 'failed_events';
 export const SKIPPED_EVENTS = 'skipped_events';
+/** One lease per projection: the process holding it is the only one applying that projection. */
+export const LEASES = 'projection_leases';
+
+interface Lease extends Doc {
+  readonly holder: string;
+  /** Epoch milliseconds after which another process may take the lease over. */
+  readonly expiresAt: number;
+}
+
+/** This process no longer holds the projection's lease: another one took it over. */
+class LeaseLost extends Error {}
 
 /** A projection stopped on this event (fail closed); deleting the record retries it. */
 export interface FailedEvent extends Doc {
@@ -21,7 +34,8 @@ export interface FailedEvent extends Doc {
   readonly lastFailed: string;
 }
 
-export type ProjectionState = 'running' | 'catching_up' | 'stopped';
+/** `standby`: another process holds the projection's lease and applies it. */
+export type ProjectionState = 'running' | 'catching_up' | 'stopped' | 'standby';
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -42,6 +56,10 @@ export interface RunnerOptions {
   readonly attempts?: number;
   /** How often a stopped projection looks whether an operator retried or skipped it. */
   readonly resumePollMs?: number;
+  /** This process's identity for leases. */
+  readonly holderId?: string;
+  /** How long a lease lasts without renewal; a dead holder's projections move on after this. */
+  readonly leaseTtlMs?: number;
 }
 
 interface Running {
@@ -51,6 +69,8 @@ interface Running {
   subscription: Subscription | null;
   failure: FailedEvent | null;
   resumeTimer: NodeJS.Timeout | null;
+  /** True while this process holds the lease. */
+  leased: boolean;
 }
 
 /**
@@ -63,6 +83,9 @@ export class ProjectionRunner {
   private readonly running = new Map<string, Running>();
   private readonly attempts: number;
   private readonly resumePollMs: number;
+  private readonly holderId: string;
+  private readonly leaseTtlMs: number;
+  private leaseTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly eventStore: EventStore,
@@ -75,12 +98,15 @@ export class ProjectionRunner {
   ) {
     this.attempts = options.attempts ?? 3;
     this.resumePollMs = options.resumePollMs ?? 1000;
+    this.holderId = options.holderId ?? `${hostname()}:${process.pid}:${randomUUID()}`;
+    this.leaseTtlMs = options.leaseTtlMs ?? 10_000;
   }
 
   async start(): Promise<void> {
     await this.readStore.ensureCollections([
       { name: FAILED_EVENTS, indexes: [] },
       { name: SKIPPED_EVENTS, indexes: [] },
+      { name: LEASES, indexes: [] },
     ]);
     for (const projection of this.projections) {
       await this.readStore.ensureCollections(
@@ -88,16 +114,69 @@ export class ProjectionRunner {
       );
       const key = projectionKey(projection);
       const checkpoint = await this.readStore.getCheckpoint(key);
-      const entry: Running = { projection, key, position: checkpoint?.position ?? 0, subscription: null, failure: null, resumeTimer: null };
+      const entry: Running = {
+        projection,
+        key,
+        position: checkpoint?.position ?? 0,
+        subscription: null,
+        failure: null,
+        resumeTimer: null,
+        leased: false,
+      };
       this.running.set(key, entry);
       this.progress.report(key, entry.position);
-      const failure = (await this.readStore.get(FAILED_EVENTS, key)) as FailedEvent | null;
-      if (failure !== null) this.halt(entry, failure);
-      else this.subscribe(entry);
+    }
+    await this.tendLeases();
+    // Renew held leases and pick up those whose holder died, well within the lease's lifetime.
+    this.leaseTimer = setInterval(() => void this.tendLeases().catch((error: unknown) => this.logger.warn('lease renewal failed', { error: String(error) })), this.leaseTtlMs / 3);
+  }
+
+  /** Takes or renews the lease of every projection; starts the ones gained, stops the ones lost. */
+  private async tendLeases(): Promise<void> {
+    for (const entry of this.running.values()) {
+      const held = await this.takeLease(entry.key);
+      if (held && !entry.leased) {
+        entry.leased = true;
+        await this.activate(entry);
+      } else if (!held && entry.leased) {
+        this.logger.warn('projection lease taken over by another process', { projection: entry.key });
+        await this.standBy(entry);
+      }
     }
   }
 
+  private async takeLease(key: string): Promise<boolean> {
+    return this.readStore.transact(async (tx) => {
+      const lease = (await tx.get(LEASES, key)) as Lease | null;
+      const now = this.clock.now().getTime();
+      if (lease !== null && lease.holder !== this.holderId && lease.expiresAt > now && !holderIsDeadHere(lease.holder)) return false;
+      await tx.put(LEASES, { id: key, holder: this.holderId, expiresAt: now + this.leaseTtlMs } satisfies Lease);
+      return true;
+    });
+  }
+
+  /** Starts applying a projection whose lease was just gained, from its stored checkpoint. */
+  private async activate(entry: Running): Promise<void> {
+    const checkpoint = await this.readStore.getCheckpoint(entry.key);
+    entry.position = checkpoint?.position ?? 0;
+    this.progress.report(entry.key, entry.position);
+    const failure = (await this.readStore.get(FAILED_EVENTS, entry.key)) as FailedEvent | null;
+    if (failure !== null) this.halt(entry, failure);
+    else this.subscribe(entry);
+  }
+
+  private async standBy(entry: Running): Promise<void> {
+    entry.leased = false;
+    if (entry.resumeTimer !== null) clearInterval(entry.resumeTimer);
+    entry.resumeTimer = null;
+    const subscription = entry.subscription;
+    entry.subscription = null;
+    await subscription?.stop();
+  }
+
   async stop(): Promise<void> {
+    if (this.leaseTimer !== null) clearInterval(this.leaseTimer);
+    this.leaseTimer = null;
     for (const entry of this.running.values()) {
       if (entry.resumeTimer !== null) clearInterval(entry.resumeTimer);
       entry.resumeTimer = null;
@@ -113,7 +192,7 @@ export class ProjectionRunner {
       name: entry.projection.name,
       version: entry.projection.version,
       key: entry.key,
-      state: entry.failure !== null ? 'stopped' : entry.position < head ? 'catching_up' : 'running',
+      state: !entry.leased ? 'standby' : entry.failure !== null ? 'stopped' : entry.position < head ? 'catching_up' : 'running',
       position: entry.position,
       ...(entry.failure !== null ? { failure: entry.failure } : {}),
     }));
@@ -128,7 +207,7 @@ export class ProjectionRunner {
   }
 
   private async handle(entry: Running, events: readonly RecordedEvent[]): Promise<void> {
-    if (entry.failure !== null) return;
+    if (entry.failure !== null || !entry.leased) return;
     const pending = events.filter((event) => event.position > entry.position);
     const last = pending[pending.length - 1];
     if (last === undefined) return;
@@ -136,6 +215,7 @@ export class ProjectionRunner {
       await this.commit(entry, pending);
       return;
     } catch (error) {
+      if (error instanceof LeaseLost) return this.loseLease(entry);
       this.logger.warn('projection batch failed; retrying event by event', { projection: entry.key, error: String(error) });
     }
     // Find the event that fails: commit its predecessors one by one, retry it, then stop.
@@ -147,6 +227,7 @@ export class ProjectionRunner {
           lastError = null;
           break;
         } catch (error) {
+          if (error instanceof LeaseLost) return this.loseLease(entry);
           lastError = error;
         }
       }
@@ -161,6 +242,10 @@ export class ProjectionRunner {
     const last = events[events.length - 1];
     if (last === undefined) return;
     await this.readStore.transact(async (tx) => {
+      // Fencing: the lease is checked inside the transaction that writes, so a process that lost
+      // it (paused past its lifetime) cannot commit over the new holder's work.
+      const lease = (await tx.get(LEASES, entry.key)) as Lease | null;
+      if (lease?.holder !== this.holderId) throw new LeaseLost();
       const view = viewOf(entry.projection, tx);
       for (const event of events) {
         if (entry.projection.handles.has(event.type)) await entry.projection.apply(event, view);
@@ -194,6 +279,14 @@ export class ProjectionRunner {
     this.halt(entry, failure);
   }
 
+  private loseLease(entry: Running): void {
+    this.logger.warn('projection lease lost; standing by', { projection: entry.key });
+    entry.leased = false;
+    const subscription = entry.subscription;
+    entry.subscription = null;
+    if (subscription !== null) setImmediate(() => void subscription.stop());
+  }
+
   /** Stops the projection and watches for an operator's retry or skip (the record disappears). */
   private halt(entry: Running, failure: FailedEvent): void {
     entry.failure = failure;
@@ -208,7 +301,7 @@ export class ProjectionRunner {
   }
 
   private async resumeIfResolved(entry: Running): Promise<void> {
-    if (entry.failure === null) return;
+    if (entry.failure === null || !entry.leased) return;
     const record = await this.readStore.get(FAILED_EVENTS, entry.key);
     if (record !== null) return;
     await this.resume(entry);
@@ -259,4 +352,20 @@ export async function skipFailedEvent(readStore: ReadStore, key: string, reason:
     await tx.delete(FAILED_EVENTS, key);
     return failure;
   });
+}
+
+/**
+ * A holder on this host whose process is gone (killed, crashed) cannot renew: its lease is taken
+ * over at once instead of after its lifetime, so a restart does not wait for the old lease.
+ */
+function holderIsDeadHere(holder: string): boolean {
+  const [host, pid] = holder.split(':');
+  if (host !== hostname() || pid === undefined || !/^\d+$/.test(pid)) return false;
+  if (Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
