@@ -95,7 +95,7 @@ export class CommandExecutor {
         await this.releaseKeys(aggregate, stateBefore, stream, decision.events, decision.resourceOwner, metadata);
         return { state, appended, history, position: result.position };
       } catch (error) {
-        await this.giveBack(claimed, stream, metadata);
+        await this.giveBackUnheld(aggregate, claimed, stream, metadata);
         if (error instanceof WrongExpectedRevision && attempt < MAX_ATTEMPTS) continue;
         if (error instanceof WrongExpectedRevision) {
           throw new DomainError('conflict', 'GRANTLINE-Conflict', 'The object was changed by a concurrent request; retry');
@@ -103,6 +103,21 @@ export class CommandExecutor {
         throw error;
       }
     }
+  }
+
+  /**
+   * After a failed append, gives back only the keys the stream does not hold: a concurrent writer
+   * on the same stream may have taken the same key legitimately in the meantime.
+   */
+  private async giveBackUnheld<State, E extends Event>(
+    aggregate: AggregateType<State, E>,
+    keys: readonly UniqueKey[],
+    stream: string,
+    metadata: EventMetadata,
+  ): Promise<void> {
+    if (keys.length === 0) return;
+    const held = heldKeys(aggregate, (await this.store.readStream(stream)) as readonly RecordedEvent<E>[]);
+    await this.giveBack(keys.filter((key) => !held.has(uniqueKeyId(key))), stream, metadata);
   }
 
   /** Reads a stream and folds it, without deciding anything. */

@@ -12,6 +12,8 @@ interface Waiter {
  */
 export class ProjectionProgress {
   private readonly positions = new Map<string, number>();
+  /** Projections this process applies: their progress comes from the runner, never from polling. */
+  private readonly local = new Set<string>();
   private readonly waiters = new Set<Waiter>();
   private polling: NodeJS.Timeout | null = null;
 
@@ -21,6 +23,12 @@ export class ProjectionProgress {
     private readonly pollReadStore: boolean,
     private readonly pollIntervalMs = 5,
   ) {}
+
+  /** The local runner holds `key`'s lease (true) or gave it up (false). */
+  setLocal(key: string, local: boolean): void {
+    if (local) this.local.add(key);
+    else this.local.delete(key);
+  }
 
   report(key: string, position: number): void {
     if ((this.positions.get(key) ?? -1) >= position) return;
@@ -79,7 +87,9 @@ export class ProjectionProgress {
   }
 
   private async refresh(): Promise<void> {
-    for (const checkpoint of await this.readStore.listCheckpoints()) this.report(checkpoint.projection, checkpoint.position);
+    for (const checkpoint of await this.readStore.listCheckpoints()) {
+      if (!this.local.has(checkpoint.projection)) this.report(checkpoint.projection, checkpoint.position);
+    }
   }
 
   close(): void {

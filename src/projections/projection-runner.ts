@@ -157,6 +157,7 @@ export class ProjectionRunner {
 
   /** Starts applying a projection whose lease was just gained, from its stored checkpoint. */
   private async activate(entry: Running): Promise<void> {
+    this.progress.setLocal(entry.key, true);
     const checkpoint = await this.readStore.getCheckpoint(entry.key);
     entry.position = checkpoint?.position ?? 0;
     this.progress.report(entry.key, entry.position);
@@ -167,6 +168,7 @@ export class ProjectionRunner {
 
   private async standBy(entry: Running): Promise<void> {
     entry.leased = false;
+    this.progress.setLocal(entry.key, false);
     if (entry.resumeTimer !== null) clearInterval(entry.resumeTimer);
     entry.resumeTimer = null;
     const subscription = entry.subscription;
@@ -178,12 +180,18 @@ export class ProjectionRunner {
     if (this.leaseTimer !== null) clearInterval(this.leaseTimer);
     this.leaseTimer = null;
     for (const entry of this.running.values()) {
-      if (entry.resumeTimer !== null) clearInterval(entry.resumeTimer);
-      entry.resumeTimer = null;
-      const subscription = entry.subscription;
-      entry.subscription = null;
-      await subscription?.stop();
+      const wasLeased = entry.leased;
+      await this.standBy(entry);
+      // Hand the lease over at once on a clean stop instead of letting it run out.
+      if (wasLeased) await this.releaseLease(entry.key).catch(() => undefined);
     }
+  }
+
+  private async releaseLease(key: string): Promise<void> {
+    await this.readStore.transact(async (tx) => {
+      const lease = (await tx.get(LEASES, key)) as Lease | null;
+      if (lease?.holder === this.holderId) await tx.delete(LEASES, key);
+    });
   }
 
   async status(): Promise<readonly ProjectionStatus[]> {
@@ -282,6 +290,7 @@ export class ProjectionRunner {
   private loseLease(entry: Running): void {
     this.logger.warn('projection lease lost; standing by', { projection: entry.key });
     entry.leased = false;
+    this.progress.setLocal(entry.key, false);
     const subscription = entry.subscription;
     entry.subscription = null;
     if (subscription !== null) setImmediate(() => void subscription.stop());

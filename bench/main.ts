@@ -1,0 +1,148 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GrantlineService } from './lib/grantline';
+import { type Pinning, pinThisProcess, runInfo } from './lib/machine';
+import { markdownTable, table } from './lib/report';
+import { appendScenario } from './scenarios/append';
+import { getMyOrgCeiling, helloCeilings } from './scenarios/ceilings';
+import { commandsScenario } from './scenarios/commands';
+import { type BenchContext, FULL, QUICK } from './scenarios/context';
+import { fsyncScenario } from './scenarios/fsync';
+import { readsScenario } from './scenarios/reads';
+
+/**
+ * `npm run bench [-- --quick] [scenario…]`: the figures of the performance spec (protocol and targets), each with its
+ * ratio to the ceilings measured in the same run. Scenarios: fsync, append, ceilings, commands,
+ * reads (default: all). The HTTP scenarios always measure the ceilings first (their ratios need
+ * them). Writes bench-results/latest.json.
+ */
+const SCENARIOS = ['fsync', 'append', 'ceilings', 'commands', 'reads'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+function usage(): never {
+  console.error(`usage: node dist/bench/main.js [--quick] [--markdown] [${SCENARIOS.join('|')} …]`);
+  process.exit(2);
+}
+
+function parseArgs(argv: readonly string[]): { quick: boolean; markdown: boolean; scenarios: Set<Scenario> } {
+  let quick = false;
+  let markdown = false;
+  const scenarios = new Set<Scenario>();
+  for (const arg of argv) {
+    if (arg === '--quick') quick = true;
+    else if (arg === '--markdown') markdown = true;
+    else if (arg === '--help' || arg === '-h') usage();
+    else if ((SCENARIOS as readonly string[]).includes(arg)) scenarios.add(arg as Scenario);
+    else {
+      console.error(`unknown argument: ${arg}`);
+      usage();
+    }
+  }
+  if (scenarios.size === 0) for (const scenario of SCENARIOS) scenarios.add(scenario);
+  // Ratios are to ceilings measured in the same run.
+  if (scenarios.has('commands') || scenarios.has('reads')) scenarios.add('ceilings');
+  return { quick, markdown, scenarios };
+}
+
+async function main(): Promise<void> {
+  const { quick, markdown, scenarios } = parseArgs(process.argv.slice(2));
+  const pinning: Pinning = pinThisProcess();
+  const info = runInfo();
+  const started = Date.now();
+  const log = (message: string) => console.log(message);
+  const context: BenchContext = {
+    quick,
+    durations: quick ? QUICK : FULL,
+    pinning,
+    distRoot: join(__dirname, '..'),
+    rows: [],
+    ceilings: {},
+    details: {},
+    log,
+  };
+
+  log(`Grantline benchmarks${quick ? ' (--quick: short rounds, a smoke run; figures are indicative only)' : ''}`);
+  log(`  date:    ${info.date}`);
+  log(`  commit:  ${info.commit}${info.dirty === true ? ' (working tree has uncommitted changes)' : ''}`);
+  log(`  machine: ${info.cpuModel}, ${info.cores} cores, ${info.platform}`);
+  log(`  node:    ${info.node}`);
+  log(`  cpus:    ${pinning.note}`);
+  log(`  NODE_ENV=production for the servers, GRANTLINE_LOG_LEVEL=warn; scenarios: ${[...scenarios].join(', ')}`);
+  log('');
+
+  let service: GrantlineService | null = null;
+  try {
+    for (const scenario of SCENARIOS) {
+      if (!scenarios.has(scenario)) continue;
+      const scenarioStarted = Date.now();
+      log(`[${scenario}]`);
+      switch (scenario) {
+        case 'fsync':
+          await fsyncScenario(context);
+          break;
+        case 'append':
+          await appendScenario(context);
+          break;
+        case 'ceilings':
+          await helloCeilings(context);
+          service ??= await GrantlineService.start(context.distRoot, pinning);
+          await getMyOrgCeiling(context, service);
+          break;
+        case 'commands':
+          service ??= await GrantlineService.start(context.distRoot, pinning);
+          await commandsScenario(context, service);
+          break;
+        case 'reads':
+          service ??= await GrantlineService.start(context.distRoot, pinning);
+          await readsScenario(context, service);
+          break;
+      }
+      log(`  (${((Date.now() - scenarioStarted) / 1000).toFixed(1)} s)`);
+    }
+  } finally {
+    if (service !== null) {
+      const tail = service.server.stderrTail().trim();
+      await service.stop();
+      if (tail !== '') log(`\ngrantline service stderr (last lines):\n${tail}`);
+    }
+  }
+
+  const dataSet = context.details.dataSet as { orgs: number; projects: number; projectGrants: number; userGrants: number } | undefined;
+  log('');
+  log(`Results (${quick ? 'quick' : 'full'} run, ${((Date.now() - started) / 1000).toFixed(0)} s; ${info.commit}; ${info.cpuModel} × ${info.cores}; node ${info.node})`);
+  if (dataSet !== undefined) {
+    log(
+      `Read data set: ${dataSet.orgs} orgs, ${dataSet.projects} project, ${dataSet.projectGrants} project grants, ${dataSet.userGrants} user grants ` +
+        '(the spec\'s 100 orgs / 10k projects / 100k project grants / 1M user grants set is a later issue)',
+    );
+  }
+  log('');
+  log(table(context.rows));
+  if (markdown) {
+    log('');
+    log(markdownTable(context.rows));
+  }
+  const missed = context.rows.filter((row) => row.met === false);
+  log('');
+  log(missed.length === 0 ? 'Every target measured was met.' : `Targets missed: ${missed.map((row) => `${row.target?.id ?? ''} ${row.name}`).join('; ')}`);
+
+  const outDir = join(process.cwd(), 'bench-results');
+  mkdirSync(outDir, { recursive: true });
+  const summary = {
+    run: { ...info, quick, scenarios: [...scenarios], durations: context.durations, pinning, elapsedS: (Date.now() - started) / 1000 },
+    ceilings: context.ceilings,
+    rows: context.rows,
+    details: context.details,
+  };
+  const file = join(outDir, 'latest.json');
+  writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+  log(`JSON summary: ${file}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);
