@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GrantlineService } from './lib/grantline';
-import { type Pinning, pinThisProcess, runInfo } from './lib/machine';
+import { loadAverage, type Pinning, pinThisProcess, runInfo } from './lib/machine';
 import { markdownTable, table } from './lib/report';
 import { appendScenario } from './scenarios/append';
 import { getMyOrgCeiling, helloCeilings } from './scenarios/ceilings';
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
   log(`  machine: ${info.cpuModel}, ${info.cores} cores, ${info.platform}`);
   log(`  node:    ${info.node}`);
   log(`  cpus:    ${pinning.note}`);
+  log(`  load:    ${info.loadAverage} (1-min load average at start)${info.loadAverage > 0.5 ? ' — WARNING: something else is running; figures will be low and noisy' : ''}`);
   log(`  NODE_ENV=production for the servers, GRANTLINE_LOG_LEVEL=warn; scenarios: ${[...scenarios].join(', ')}`);
   log('');
 
@@ -107,9 +108,10 @@ async function main(): Promise<void> {
     }
   }
 
+  const loadAtEnd = loadAverage();
   const dataSet = context.details.dataSet as { orgs: number; projects: number; projectGrants: number; userGrants: number } | undefined;
   log('');
-  log(`Results (${quick ? 'quick' : 'full'} run, ${((Date.now() - started) / 1000).toFixed(0)} s; ${info.commit}; ${info.cpuModel} × ${info.cores}; node ${info.node})`);
+  log(`Results (${quick ? 'quick' : 'full'} run, ${((Date.now() - started) / 1000).toFixed(0)} s; ${info.commit}; ${info.cpuModel} × ${info.cores}; node ${info.node}; load average ${info.loadAverage} at start, ${loadAtEnd} at end)`);
   if (dataSet !== undefined) {
     log(
       `Read data set: ${dataSet.orgs} orgs, ${dataSet.projects} project, ${dataSet.projectGrants} project grants, ${dataSet.userGrants} user grants ` +
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
   const outDir = join(process.cwd(), 'bench-results');
   mkdirSync(outDir, { recursive: true });
   const summary = {
-    run: { ...info, quick, scenarios: [...scenarios], durations: context.durations, pinning, elapsedS: (Date.now() - started) / 1000 },
+    run: { ...info, loadAverageAtEnd: loadAtEnd, quick, scenarios: [...scenarios], durations: context.durations, pinning, elapsedS: (Date.now() - started) / 1000 },
     ceilings: context.ceilings,
     rows: context.rows,
     details: context.details,

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { load } from './load';
 import type { Pinning } from './machine';
 import { type ServerProcess, sleep, startServer } from './server-process';
@@ -124,6 +125,23 @@ export class GrantlineService {
       if (health.projections.every((projection) => projection.lag === 0)) return;
       if (Date.now() > deadline) throw new Error(`projections not caught up: ${JSON.stringify(health.projections)}`);
       await sleep(100);
+    }
+  }
+
+  /**
+   * Waits until the service is idle again: projections caught up and /healthz answering fast
+   * (work left over from an abandoned round, e.g. requests a fixed-rate round gave up on, would
+   * otherwise be charged to the next round).
+   */
+  async settle(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let fast = 0;
+    while (fast < 3 && Date.now() < deadline) {
+      const started = performance.now();
+      const health = (await (await fetch(`${this.url}/healthz`)).json()) as { projections: Array<{ lag: number }> };
+      const lagging = health.projections.some((projection) => projection.lag > 0);
+      fast = !lagging && performance.now() - started < 20 ? fast + 1 : 0;
+      await sleep(fast > 0 ? 20 : 100);
     }
   }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 /** What the figures were measured on; printed and written with every run. */
 export interface RunInfo {
@@ -10,6 +10,8 @@ export interface RunInfo {
   readonly cores: number;
   readonly node: string;
   readonly platform: string;
+  /** 1-minute load average when the run started: other work on the machine skews every figure. */
+  readonly loadAverage: number;
 }
 
 export function runInfo(): RunInfo {
@@ -22,7 +24,12 @@ export function runInfo(): RunInfo {
     cores: list.length,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    loadAverage: loadAverage(),
   };
+}
+
+export function loadAverage(): number {
+  return Math.round((loadavg()[0] ?? 0) * 100) / 100;
 }
 
 function git(args: string[]): string | null {

@@ -342,8 +342,17 @@ function viewOf(projection: Projection, tx: ReadStoreTx): ProjectionView {
   };
 }
 
+/** The operator collections exist even on a read store no runner has started on yet. */
+async function ensureOperatorCollections(readStore: ReadStore): Promise<void> {
+  await readStore.ensureCollections([
+    { name: FAILED_EVENTS, indexes: [] },
+    { name: SKIPPED_EVENTS, indexes: [] },
+  ]);
+}
+
 /** Deletes the failure record so the stopped projection applies the event again. */
 export async function retryFailedEvent(readStore: ReadStore, key: string): Promise<boolean> {
+  await ensureOperatorCollections(readStore);
   return readStore.transact(async (tx) => {
     if ((await tx.get(FAILED_EVENTS, key)) === null) return false;
     await tx.delete(FAILED_EVENTS, key);
@@ -353,6 +362,7 @@ export async function retryFailedEvent(readStore: ReadStore, key: string): Promi
 
 /** Moves a stopped projection past its failed event, recording who skipped it and why. */
 export async function skipFailedEvent(readStore: ReadStore, key: string, reason: string, clock: Clock): Promise<FailedEvent | null> {
+  await ensureOperatorCollections(readStore);
   return readStore.transact(async (tx) => {
     const failure = (await tx.get(FAILED_EVENTS, key)) as FailedEvent | null;
     if (failure === null) return null;

@@ -43,8 +43,9 @@ export function evolveProject(doc: ProjectDoc | null, event: RecordedEvent<Proje
     case 'project.removed':
       return null;
     default:
-      // Role and grant events live on the project stream: they move the project's sequence.
-      return doc === null ? null : { ...doc, ...changedBy(event) };
+      // Role and grant events share the project stream but are other objects (§6.3): the
+      // project's own details stay those of its last project-level event.
+      return doc;
   }
 }
 
