@@ -113,13 +113,14 @@ async function updateProjectLookup(event: RecordedEvent<ProjectEvent>, id: strin
   if (project === null) return;
   switch (event.type) {
     case 'project.role.added':
-      await view.put(collection, { ...project, roles: [...project.roles, event.data.key] });
+      // Set semantics: applying an event twice has the effect of applying it once.
+      await view.put(collection, { ...project, roles: withItem(project.roles, event.data.key) });
       break;
     case 'project.role.removed':
       await view.put(collection, { ...project, roles: project.roles.filter((key) => key !== event.data.key) });
       break;
     case 'project.grant.added':
-      await view.put(collection, { ...project, grantIds: [...project.grantIds, event.data.grantId] });
+      await view.put(collection, { ...project, grantIds: withItem(project.grantIds, event.data.grantId) });
       break;
     case 'project.grant.removed':
       await view.put(collection, { ...project, grantIds: project.grantIds.filter((grantId) => grantId !== event.data.grantId) });
@@ -205,4 +206,8 @@ async function updateUserLookup(event: RecordedEvent<UserEvent>, id: string, vie
     default:
       return;
   }
+}
+
+function withItem(items: readonly string[], item: string): readonly string[] {
+  return items.includes(item) ? items : [...items, item];
 }
