@@ -60,9 +60,11 @@ export class ZitadelClient {
   ) {}
 
   async call(method: string, path: string, options: { org?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.token !== null) headers.authorization = `Bearer ${this.token}`;
     if (options.org !== undefined) headers['x-zitadel-orgid'] = options.org;
+    // Explicit headers win, so a test can send a broken credential or acting org on purpose.
+    Object.assign(headers, options.headers);
     const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
     const text = await response.text();

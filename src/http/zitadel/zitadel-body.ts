@@ -16,7 +16,7 @@ const invalidJson = () => invalidArgument('GRANTLINE-InvalidJson', 'The request 
 export function decodeBody<T extends object>(requestType: ClassConstructor<T>, raw: unknown): T {
   if (raw === BODY_TOO_LARGE) throw invalidArgument('GRANTLINE-BodyTooLarge', 'The request body is larger than 1 MiB');
   let parsed: unknown = {};
-  if (typeof raw === 'string' && raw.trim() !== '') {
+  if (typeof raw === 'string' && !/^[ \t\r\n]*$/.test(raw)) {
     try {
       parsed = JSON.parse(raw);
     } catch {
