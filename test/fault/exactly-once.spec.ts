@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store';
 import { SqliteReadStore } from '../../src/adapters/sqlite/sqlite-read-store';
+import { MongoReadStore } from '../../src/adapters/mongo/mongo-read-store';
+import { type MongoTestServer, mongoServerAvailability, startMongoServer, uniqueDatabaseName } from '../support/mongo-server';
 import type { Doc, ReadStore } from '../../src/kernel/read-store.port';
 import { PROJECTIONS } from '../../src/platform/platform';
 import { SystemClock } from '../../src/platform/uuid-v7';
@@ -33,11 +35,11 @@ function chain(hash: string, position: number): string {
   return createHash('sha256').update(`${hash}:${position}`).digest('hex');
 }
 
-describe('R4: the projection sees every position exactly once under concurrent writers', () => {
-  it('32 writers × 100 appends: count and hash equal the positions 1..head in order', async () => {
+/** R4 on one read store: 32 concurrent writers, a witness projection that must see each position once. */
+async function witnessSeesEveryPositionOnce(openReadStore: (dir: string) => Promise<ReadStore>): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'grantline-r4-'));
     const events = new SqliteEventStore(join(dir, 'events.sqlite'));
-    const readStore: ReadStore = new SqliteReadStore(join(dir, 'readmodels.sqlite'));
+    const readStore: ReadStore = await openReadStore(dir);
     const progress = new ProjectionProgress(readStore, false);
     const runner = new ProjectionRunner(events, readStore, [witness], progress, new SystemClock(), quiet);
     try {
@@ -64,6 +66,26 @@ describe('R4: the projection sees every position exactly once under concurrent w
       await events.close();
       rmSync(dir, { recursive: true, force: true });
     }
+}
+
+describe('R4: the projection sees every position exactly once under concurrent writers', () => {
+  it('SQLite read store: 32 writers × 100 appends, count and hash equal the positions 1..head in order', async () => {
+    await witnessSeesEveryPositionOnce(async (dir) => new SqliteReadStore(join(dir, 'readmodels.sqlite')));
+  });
+});
+
+const mongo = mongoServerAvailability();
+if (!mongo.available) console.warn(`SKIPPED: R4 on the MongoDB read store: ${mongo.reason}`);
+
+(mongo.available ? describe : describe.skip)('R4 on the MongoDB read store (jongodb test server, real driver)', () => {
+  let server: MongoTestServer;
+  beforeAll(async () => {
+    server = await startMongoServer();
+  });
+  afterAll(async () => server?.stop());
+
+  it('32 writers × 100 appends, count and hash equal the positions 1..head in order', async () => {
+    await witnessSeesEveryPositionOnce(() => MongoReadStore.connect(server.uri, uniqueDatabaseName('r4')));
   });
 });
 
