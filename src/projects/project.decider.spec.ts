@@ -1,5 +1,15 @@
 import { at, fold, given, thenEvents, thenThrows } from '../../test/support/given';
-import { type AddProject, activeGrantTo, decideAddProject, decideAddProjectRoles, isActiveProjectOf, projectAggregate } from './project.decider';
+import {
+  type AddProject,
+  activeGrantTo,
+  decideAddProject,
+  decideAddProjectRoles,
+  decideRemoveProject,
+  decideRemoveProjectRole,
+  decideUpdateProjectRole,
+  isActiveProjectOf,
+  projectAggregate,
+} from './project.decider';
 import type { ProjectEvent } from './project.events';
 
 const V = 'org-vendor';
@@ -301,5 +311,263 @@ describe('project aggregate: unique claims', () => {
     const state = fold(projectAggregate, given(P, [portalAdded], byV));
 
     expect(projectAggregate.uniqueClaims?.(event, state, V)).toEqual({ claim: [], release: [] });
+  });
+});
+
+describe('UpdateProjectRole (zitadel-api.md §3.11)', () => {
+  const portalWithRoles: ProjectEvent[] = [portalAdded, role('reader', 'Reader', 'Readers'), role('writer', 'Writer')];
+  const update = (key: string, displayName: string, group: string, actingOrg = V) => ({ actingOrg, key, displayName, group });
+
+  describe('rule 1: the project must be an active project of the acting org (COMMAND-EbFMN)', () => {
+    it('given no project, when V updates a role, then FailedPrecondition COMMAND-EbFMN', () => {
+      thenThrows(() => decideUpdateProjectRole(update('reader', 'R', ''), projectAggregate.initialState), 'failed_precondition', 'COMMAND-EbFMN');
+    });
+
+    it('given Portal was removed, when V updates its role, then FailedPrecondition COMMAND-EbFMN', () => {
+      const state = fold(projectAggregate, given(P, [...portalWithRoles, { type: 'project.removed', data: { name: 'Portal' } }], byV));
+
+      thenThrows(() => decideUpdateProjectRole(update('reader', 'R', ''), state), 'failed_precondition', 'COMMAND-EbFMN');
+    });
+
+    it('given Portal in V, when C updates its role, then FailedPrecondition COMMAND-EbFMN (another org\'s project is not found)', () => {
+      const state = fold(projectAggregate, given(P, portalWithRoles, byV));
+
+      thenThrows(() => decideUpdateProjectRole(update('reader', 'R', '', C), state), 'failed_precondition', 'COMMAND-EbFMN');
+    });
+
+    it('given Portal in V, when C updates a role Portal does not have, then COMMAND-EbFMN comes before COMMAND-vv8M9', () => {
+      const state = fold(projectAggregate, given(P, portalWithRoles, byV));
+
+      thenThrows(() => decideUpdateProjectRole(update('ghost', 'G', '', C), state), 'failed_precondition', 'COMMAND-EbFMN');
+    });
+  });
+
+  describe('rule 2: the role must exist (COMMAND-vv8M9)', () => {
+    it('given Portal without role admin, when V updates admin, then NotFound COMMAND-vv8M9', () => {
+      const state = fold(projectAggregate, given(P, portalWithRoles, byV));
+
+      thenThrows(() => decideUpdateProjectRole(update('admin', 'Admin', ''), state), 'not_found', 'COMMAND-vv8M9');
+    });
+
+    it('given role writer was removed, when V updates writer, then NotFound COMMAND-vv8M9', () => {
+      const state = fold(projectAggregate, given(P, [...portalWithRoles, { type: 'project.role.removed', data: { key: 'writer' } }], byV));
+
+      thenThrows(() => decideUpdateProjectRole(update('writer', 'Writers', ''), state), 'not_found', 'COMMAND-vv8M9');
+    });
+
+    it('given role reader, when V updates READER, then NotFound COMMAND-vv8M9 (references match exactly)', () => {
+      const state = fold(projectAggregate, given(P, portalWithRoles, byV));
+
+      thenThrows(() => decideUpdateProjectRole(update('READER', 'Reader', 'Readers'), state), 'not_found', 'COMMAND-vv8M9');
+    });
+  });
+
+  describe('rule 3: an unchanged role appends nothing', () => {
+    it('given reader "Reader" in group Readers, when V updates it to the same values, then no events', () => {
+      const state = fold(projectAggregate, given(P, portalWithRoles, byV));
+
+      thenEvents(() => decideUpdateProjectRole(update('reader', 'Reader', 'Readers'), state), []);
+    });
+
+    it('given reader was changed before, when V updates it to its changed values, then no events', () => {
+      const state = fold(
+        projectAggregate,
+        given(P, [...portalWithRoles, { type: 'project.role.changed', data: { key: 'reader', displayName: 'Readers', group: 'G' } }], byV),
+      );
+
+      thenEvents(() => decideUpdateProjectRole(update('reader', 'Readers', 'G'), state), []);
+    });
+  });
+
+  describe('rule 4: project.role.changed carries the changed fields only', () => {
+    it('given reader "Reader" in Readers, when only the display name changes, then the event has key and displayName', () => {
+      const state = fold(projectAggregate, given(P, portalWithRoles, byV));
+
+      thenEvents(() => decideUpdateProjectRole(update('reader', 'Reader (ro)', 'Readers'), state), [
+        { type: 'project.role.changed', data: { key: 'reader', displayName: 'Reader (ro)' } },
+      ]);
+    });
+
+    it('given writer without a group, when only the group changes, then the event has key and group', () => {
+      const state = fold(projectAggregate, given(P, portalWithRoles, byV));
+
+      thenEvents(() => decideUpdateProjectRole(update('writer', 'Writer', 'Writers'), state), [
+        { type: 'project.role.changed', data: { key: 'writer', group: 'Writers' } },
+      ]);
+    });
+
+    it('given reader in group Readers, when both change (group cleared), then the event has both fields', () => {
+      const state = fold(projectAggregate, given(P, portalWithRoles, byV));
+
+      thenEvents(() => decideUpdateProjectRole(update('reader', 'Viewer', ''), state), [
+        { type: 'project.role.changed', data: { key: 'reader', displayName: 'Viewer', group: '' } },
+      ]);
+    });
+  });
+});
+
+describe('RemoveProjectRole (zitadel-api.md §3.11, §4)', () => {
+  const removeRole = (key: string, actingOrg = V) => ({ actingOrg, key });
+  const grantOf = (grantId: string, grantedOrgId: string, roleKeys: readonly string[]): ProjectEvent => ({
+    type: 'project.grant.added',
+    data: { grantId, grantedOrgId, roleKeys },
+  });
+  const portalWithRoles: ProjectEvent[] = [portalAdded, role('reader'), role('writer'), role('admin')];
+
+  describe('rule 1: the project must be an active project of the acting org (COMMAND-EbFMN)', () => {
+    it('given no project, when V removes a role, then FailedPrecondition COMMAND-EbFMN', () => {
+      thenThrows(() => decideRemoveProjectRole(removeRole('reader'), projectAggregate.initialState), 'failed_precondition', 'COMMAND-EbFMN');
+    });
+
+    it('given Portal was removed, when V removes its role, then FailedPrecondition COMMAND-EbFMN', () => {
+      const state = fold(projectAggregate, given(P, [...portalWithRoles, { type: 'project.removed', data: { name: 'Portal' } }], byV));
+
+      thenThrows(() => decideRemoveProjectRole(removeRole('reader'), state), 'failed_precondition', 'COMMAND-EbFMN');
+    });
+
+    it('given Portal in V, when C removes its role, then COMMAND-EbFMN instead of a silent success (§7 fixed 13)', () => {
+      const state = fold(projectAggregate, given(P, portalWithRoles, byV));
+
+      thenThrows(() => decideRemoveProjectRole(removeRole('reader', C), state), 'failed_precondition', 'COMMAND-EbFMN');
+    });
+
+    it('given Portal in V, when C removes a key Portal does not have, then still COMMAND-EbFMN (checked before the no-op)', () => {
+      const state = fold(projectAggregate, given(P, portalWithRoles, byV));
+
+      thenThrows(() => decideRemoveProjectRole(removeRole('ghost', C), state), 'failed_precondition', 'COMMAND-EbFMN');
+    });
+  });
+
+  describe('rule 2: an unknown or already removed key appends nothing', () => {
+    it('given Portal without role ghost, when V removes ghost, then no events', () => {
+      const state = fold(projectAggregate, given(P, portalWithRoles, byV));
+
+      thenEvents(() => decideRemoveProjectRole(removeRole('ghost'), state), []);
+    });
+
+    it('given writer was removed already, when V removes writer again, then no events (not even grant cascades)', () => {
+      const state = fold(
+        projectAggregate,
+        given(P, [...portalWithRoles, grantOf('g1', C, ['reader']), { type: 'project.role.removed', data: { key: 'writer' } }], byV),
+      );
+
+      thenEvents(() => decideRemoveProjectRole(removeRole('writer'), state), []);
+    });
+
+    it('given role reader, when V removes READER, then no events (references match exactly)', () => {
+      const state = fold(projectAggregate, given(P, [...portalWithRoles, grantOf('g1', C, ['reader'])], byV));
+
+      thenEvents(() => decideRemoveProjectRole(removeRole('READER'), state), []);
+    });
+  });
+
+  describe('rule 3: one append of project.role.removed and a project.grant.cascade.changed per grant holding the key', () => {
+    it('given no grants, when V removes writer, then only project.role.removed', () => {
+      const state = fold(projectAggregate, given(P, portalWithRoles, byV));
+
+      thenEvents(() => decideRemoveProjectRole(removeRole('writer'), state), [{ type: 'project.role.removed', data: { key: 'writer' } }]);
+    });
+
+    it('given grants holding writer to C (active) and T (inactive) and one to a fourth org without it, when V removes writer, then a cascade for C and T each, with the remaining roles in order', () => {
+      const state = fold(
+        projectAggregate,
+        given(
+          P,
+          [
+            ...portalWithRoles,
+            grantOf('g-c', C, ['admin', 'writer', 'reader']),
+            grantOf('g-t', T, ['writer']),
+            grantOf('g-x', 'org-x', ['reader', 'admin']),
+            { type: 'project.grant.deactivated', data: { grantId: 'g-t' } },
+          ],
+          byV,
+        ),
+      );
+
+      thenEvents(() => decideRemoveProjectRole(removeRole('writer'), state), [
+        { type: 'project.role.removed', data: { key: 'writer' } },
+        { type: 'project.grant.cascade.changed', data: { grantId: 'g-c', roleKeys: ['admin', 'reader'] } },
+        { type: 'project.grant.cascade.changed', data: { grantId: 'g-t', roleKeys: [] } },
+      ]);
+    });
+
+    it('given a removed grant that held writer, when V removes writer, then the removed grant gets no cascade', () => {
+      const state = fold(
+        projectAggregate,
+        given(
+          P,
+          [
+            ...portalWithRoles,
+            grantOf('g-old', C, ['writer']),
+            { type: 'project.grant.removed', data: { grantId: 'g-old', grantedOrgId: C } },
+            grantOf('g-new', C, ['reader', 'writer']),
+          ],
+          byV,
+        ),
+      );
+
+      thenEvents(() => decideRemoveProjectRole(removeRole('writer'), state), [
+        { type: 'project.role.removed', data: { key: 'writer' } },
+        { type: 'project.grant.cascade.changed', data: { grantId: 'g-new', roleKeys: ['reader'] } },
+      ]);
+    });
+
+    it('given the grant lost writer by project.grant.changed already, when V removes writer, then no cascade for it', () => {
+      const state = fold(
+        projectAggregate,
+        given(P, [...portalWithRoles, grantOf('g-c', C, ['reader', 'writer']), { type: 'project.grant.changed', data: { grantId: 'g-c', roleKeys: ['reader'] } }], byV),
+      );
+
+      thenEvents(() => decideRemoveProjectRole(removeRole('writer'), state), [{ type: 'project.role.removed', data: { key: 'writer' } }]);
+    });
+
+    it('given writer removed with its cascade, when the role is added again and removed again, then the grant (no longer holding it) gets no cascade', () => {
+      const removed = decideRemoveProjectRole(
+        removeRole('writer'),
+        fold(projectAggregate, given(P, [...portalWithRoles, grantOf('g-c', C, ['reader', 'writer'])], byV)),
+      );
+      const state = fold(projectAggregate, given(P, [...portalWithRoles, grantOf('g-c', C, ['reader', 'writer']), ...removed, role('writer')], byV));
+
+      expect(state.grants.get('g-c')?.roleKeys).toEqual(['reader']);
+      thenEvents(() => decideRemoveProjectRole(removeRole('writer'), state), [{ type: 'project.role.removed', data: { key: 'writer' } }]);
+    });
+  });
+});
+
+describe('RemoveProject (zitadel-api.md §3.11)', () => {
+  it('given Portal in V with roles and a grant, when V removes it, then project.removed with its name', () => {
+    const state = fold(
+      projectAggregate,
+      given(P, [portalAdded, role('reader'), { type: 'project.grant.added', data: { grantId: 'g1', grantedOrgId: C, roleKeys: ['reader'] } }], byV),
+    );
+
+    thenEvents(() => decideRemoveProject({ actingOrg: V }, state), [{ type: 'project.removed', data: { name: 'Portal' } }]);
+  });
+
+  it('given no project, when V removes it, then NotFound COMMAND-3M9sd', () => {
+    thenThrows(() => decideRemoveProject({ actingOrg: V }, projectAggregate.initialState), 'not_found', 'COMMAND-3M9sd');
+  });
+
+  it('given Portal was removed, when V removes it again, then NotFound COMMAND-3M9sd', () => {
+    const state = fold(projectAggregate, given(P, [portalAdded, { type: 'project.removed', data: { name: 'Portal' } }], byV));
+
+    thenThrows(() => decideRemoveProject({ actingOrg: V }, state), 'not_found', 'COMMAND-3M9sd');
+  });
+
+  it('given Portal in V, when C (the grantee) removes it, then NotFound COMMAND-3M9sd', () => {
+    const state = fold(
+      projectAggregate,
+      given(P, [portalAdded, { type: 'project.grant.added', data: { grantId: 'g1', grantedOrgId: C } }], byV),
+    );
+
+    thenThrows(() => decideRemoveProject({ actingOrg: C }, state), 'not_found', 'COMMAND-3M9sd');
+  });
+
+  it('given Portal removed by V, then project.removed releases the name key so Portal can be added again in V', () => {
+    const state = fold(projectAggregate, given(P, [portalAdded], byV));
+    const [removed] = decideRemoveProject({ actingOrg: V }, state);
+    if (removed === undefined) throw new Error('expected project.removed');
+
+    expect(projectAggregate.uniqueClaims?.(removed, state, V)).toEqual({ claim: [], release: [{ kind: 'project.name', value: `${V}:portal` }] });
   });
 });

@@ -3,7 +3,19 @@ import { type ProjectState, projectAggregate } from '../projects/project.decider
 import type { ProjectEvent } from '../projects/project.events';
 import { type UserState, userAggregate } from '../users/user.decider';
 import type { UserEvent } from '../users/user.events';
-import { type AddUserGrant, type UserGrantContext, decideAddUserGrant, userGrantAggregate } from './user-grant.decider';
+import { heldKeys } from '../kernel/aggregate';
+import {
+  type AddUserGrant,
+  type UserGrantContext,
+  type UserGrantState,
+  decideAddUserGrant,
+  decideCascade,
+  decideDeactivateUserGrant,
+  decideReactivateUserGrant,
+  decideRemoveUserGrant,
+  decideUpdateUserGrant,
+  userGrantAggregate,
+} from './user-grant.decider';
 import type { UserGrantEvent } from './user-grant.events';
 
 const V = 'org-vendor';
@@ -299,5 +311,395 @@ describe('user grant aggregate: unique claims', () => {
     const state = fold(userGrantAggregate, given<UserGrantEvent>(UG, [{ type: 'user.grant.added', data: { userId: GIGI, projectId: P } }], { resourceOwner: C }));
 
     expect(userGrantAggregate.uniqueClaims?.(event, state, C)).toEqual({ claim: [], release: [] });
+  });
+});
+
+/** gigi's user grant on G, owned by C, with `roleKeys`, after `then` of its own events. */
+const onG = (roleKeys: readonly string[], ...then: UserGrantEvent[]): UserGrantState =>
+  fold(userGrantAggregate, given<UserGrantEvent>(UG, [{ type: 'user.grant.added', data: { userId: GIGI, projectId: P, grantId: G, roleKeys } }, ...then], { resourceOwner: C }));
+/** gigi's user grant on owned Portal, owned by V. */
+const onOwned = (roleKeys: readonly string[], ...then: UserGrantEvent[]): UserGrantState =>
+  fold(userGrantAggregate, given<UserGrantEvent>(UG, [{ type: 'user.grant.added', data: { userId: GIGI, projectId: P, roleKeys } }, ...then], { resourceOwner: V }));
+
+const deactivated: UserGrantEvent = { type: 'user.grant.deactivated', data: null };
+const reactivated: UserGrantEvent = { type: 'user.grant.reactivated', data: null };
+const removedByUser: UserGrantEvent = { type: 'user.grant.removed', data: { userId: GIGI, projectId: P, grantId: G } };
+const cascadeRemoved: UserGrantEvent = { type: 'user.grant.cascade.removed', data: null };
+const gigiRemoved = userState([gigiAdded, { type: 'user.removed', data: null }]);
+const byC_gigi = { actingOrg: C, userId: GIGI };
+
+describe('UpdateUserGrant (zitadel-api.md §3.8)', () => {
+  const update = (roleKeys: readonly string[], address = byC_gigi) => ({ ...address, roleKeys });
+
+  describe('rule 1: a live user grant owned by the acting org, of the path\'s user (COMMAND-3M9sd)', () => {
+    it('given no user grant, when C updates it, then NotFound COMMAND-3M9sd', () => {
+      thenThrows(() => decideUpdateUserGrant(update(['writer']), newGrant, context(portalGrantedToC)), 'not_found', 'COMMAND-3M9sd');
+    });
+
+    it.each<[string, UserGrantEvent]>([
+      ['user.grant.removed', removedByUser],
+      ['user.grant.cascade.removed', cascadeRemoved],
+    ])('given the user grant got %s, when C updates it, then NotFound COMMAND-3M9sd', (_, removal) => {
+      thenThrows(() => decideUpdateUserGrant(update(['writer']), onG(['reader'], removal), context(portalGrantedToC)), 'not_found', 'COMMAND-3M9sd');
+    });
+
+    it('given the user grant is owned by C, when V (the project owner) updates it, then NotFound COMMAND-3M9sd (§7 fixed 8)', () => {
+      thenThrows(() => decideUpdateUserGrant(update(['writer'], { actingOrg: V, userId: GIGI }), onG(['reader']), context(portalGrantedToC)), 'not_found', 'COMMAND-3M9sd');
+    });
+
+    it('given the user grant is gigi\'s, when C updates it with another user id in the path, then NotFound COMMAND-3M9sd (§7 fixed 7)', () => {
+      thenThrows(() => decideUpdateUserGrant(update(['writer'], { actingOrg: C, userId: 'bob' }), onG(['reader']), context(portalGrantedToC)), 'not_found', 'COMMAND-3M9sd');
+    });
+
+    it('given no user grant, when C updates it with the same (empty) roles, then COMMAND-3M9sd comes before COMMAND-Rs8fy', () => {
+      thenThrows(() => decideUpdateUserGrant(update([]), newGrant, context(portalGrantedToC)), 'not_found', 'COMMAND-3M9sd');
+    });
+  });
+
+  describe('rule 3: an unchanged list fails (COMMAND-Rs8fy), order-sensitively', () => {
+    it('given the user grant holds [reader], when C updates it to [reader], then FailedPrecondition COMMAND-Rs8fy', () => {
+      thenThrows(() => decideUpdateUserGrant(update(['reader']), onG(['reader']), context(portalGrantedToC)), 'failed_precondition', 'COMMAND-Rs8fy');
+    });
+
+    it('given the user grant holds no roles, when C updates it to [], then COMMAND-Rs8fy', () => {
+      thenThrows(() => decideUpdateUserGrant(update([]), onG([]), context(portalGrantedToC)), 'failed_precondition', 'COMMAND-Rs8fy');
+    });
+
+    it('given the user grant holds [reader, writer], when C updates it to [writer, reader], then user.grant.changed (a re-ordered list is a change)', () => {
+      thenEvents(() => decideUpdateUserGrant(update(['writer', 'reader']), onG(['reader', 'writer']), context(portalGrantedToC)), [
+        { type: 'user.grant.changed', data: { userId: GIGI, roleKeys: ['writer', 'reader'] } },
+      ]);
+    });
+
+    it('given a cascade left [reader], when C updates it to [reader], then COMMAND-Rs8fy (compared with the current list)', () => {
+      thenThrows(
+        () => decideUpdateUserGrant(update(['reader']), onG(['reader', 'writer'], { type: 'user.grant.cascade.changed', data: { roleKeys: ['reader'] } }), context(portalGrantedToC)),
+        'failed_precondition',
+        'COMMAND-Rs8fy',
+      );
+    });
+
+    it('given gigi was removed, when C updates her grant with the same list, then COMMAND-Rs8fy comes before COMMAND-4f8sg', () => {
+      thenThrows(() => decideUpdateUserGrant(update(['reader']), onG(['reader']), context(portalGrantedToC, gigiRemoved)), 'failed_precondition', 'COMMAND-Rs8fy');
+    });
+  });
+
+  describe('rule 4: the preconditions of AddUserGrant on the stored user, project and project grant', () => {
+    it('given gigi was removed, when C changes her grant, then FailedPrecondition COMMAND-4f8sg', () => {
+      thenThrows(() => decideUpdateUserGrant(update(['writer']), onG(['reader']), context(portalGrantedToC, gigiRemoved)), 'failed_precondition', 'COMMAND-4f8sg');
+    });
+
+    it('given gigi was removed and Portal too, when V changes her owned grant, then COMMAND-4f8sg comes before COMMAND-3n77S', () => {
+      const project = [...portal, { type: 'project.removed', data: { name: 'Portal' } } as ProjectEvent];
+
+      thenThrows(
+        () => decideUpdateUserGrant(update(['writer'], { actingOrg: V, userId: GIGI }), onOwned(['reader']), context(project, gigiRemoved)),
+        'failed_precondition',
+        'COMMAND-4f8sg',
+      );
+    });
+
+    it('given owned Portal was removed, when V changes gigi\'s grant on it, then FailedPrecondition COMMAND-3n77S', () => {
+      const project = [...portal, { type: 'project.removed', data: { name: 'Portal' } } as ProjectEvent];
+
+      thenThrows(() => decideUpdateUserGrant(update(['writer'], { actingOrg: V, userId: GIGI }), onOwned(['reader']), context(project)), 'failed_precondition', 'COMMAND-3n77S');
+    });
+
+    it('given G was removed, when C changes gigi\'s grant on G, then FailedPrecondition COMMAND-4m9ff', () => {
+      const project = [...portalGrantedToC, { type: 'project.grant.removed', data: { grantId: G, grantedOrgId: C } } as ProjectEvent];
+
+      thenThrows(() => decideUpdateUserGrant(update(['writer']), onG(['reader']), context(project)), 'failed_precondition', 'COMMAND-4m9ff');
+    });
+
+    it('given G was removed and Portal granted to C again as another grant, when C changes gigi\'s grant on G, then COMMAND-4m9ff (the stored grant id counts)', () => {
+      const project: ProjectEvent[] = [
+        ...portalGrantedToC,
+        { type: 'project.grant.removed', data: { grantId: G, grantedOrgId: C } },
+        { type: 'project.grant.added', data: { grantId: 'g-again', grantedOrgId: C, roleKeys: ['reader', 'writer'] } },
+      ];
+
+      thenThrows(() => decideUpdateUserGrant(update(['writer']), onG(['reader']), context(project)), 'failed_precondition', 'COMMAND-4m9ff');
+    });
+
+    it('given Portal granted to C was removed, when C changes gigi\'s grant on G, then COMMAND-4m9ff', () => {
+      const project = [...portalGrantedToC, { type: 'project.removed', data: { name: 'Portal' } } as ProjectEvent];
+
+      thenThrows(() => decideUpdateUserGrant(update(['writer']), onG(['reader']), context(project)), 'failed_precondition', 'COMMAND-4m9ff');
+    });
+
+    it('given G holds only reader, when C changes gigi\'s grant to [reader, writer], then FailedPrecondition COMMAND-mm9F4', () => {
+      const project = [...portalGrantedToC, { type: 'project.grant.changed', data: { grantId: G, roleKeys: ['reader'] } } as ProjectEvent];
+
+      thenThrows(() => decideUpdateUserGrant(update(['reader', 'writer']), onG(['reader']), context(project)), 'failed_precondition', 'COMMAND-mm9F4');
+    });
+
+    it('given writer left G by a role-removal cascade, when C changes gigi\'s grant to [writer], then COMMAND-mm9F4', () => {
+      const project: ProjectEvent[] = [
+        ...portalGrantedToC,
+        { type: 'project.role.removed', data: { key: 'writer' } },
+        { type: 'project.grant.cascade.changed', data: { grantId: G, roleKeys: ['reader'] } },
+      ];
+
+      thenThrows(() => decideUpdateUserGrant(update(['writer']), onG(['reader']), context(project)), 'failed_precondition', 'COMMAND-mm9F4');
+    });
+
+    it('given owned Portal without role admin, when V changes gigi\'s grant to [admin], then COMMAND-mm9F4', () => {
+      thenThrows(() => decideUpdateUserGrant(update(['admin'], { actingOrg: V, userId: GIGI }), onOwned(['reader']), context(portal)), 'failed_precondition', 'COMMAND-mm9F4');
+    });
+  });
+
+  describe('rule 5: user.grant.changed with the complete list; state is not checked', () => {
+    it('given gigi\'s grant on G holds [reader], when C changes it to [reader, writer], then user.grant.changed', () => {
+      thenEvents(() => decideUpdateUserGrant(update(['reader', 'writer']), onG(['reader']), context(portalGrantedToC)), [
+        { type: 'user.grant.changed', data: { userId: GIGI, roleKeys: ['reader', 'writer'] } },
+      ]);
+    });
+
+    it('given gigi\'s owned grant, when V changes it to [], then user.grant.changed with an empty list', () => {
+      thenEvents(() => decideUpdateUserGrant(update([], { actingOrg: V, userId: GIGI }), onOwned(['reader']), context(portal)), [
+        { type: 'user.grant.changed', data: { userId: GIGI, roleKeys: [] } },
+      ]);
+    });
+
+    it('given the user grant is inactive and G is inactive, when C changes it, then user.grant.changed', () => {
+      const project = [...portalGrantedToC, { type: 'project.grant.deactivated', data: { grantId: G } } as ProjectEvent];
+
+      thenEvents(() => decideUpdateUserGrant(update(['writer']), onG(['reader'], deactivated), context(project)), [
+        { type: 'user.grant.changed', data: { userId: GIGI, roleKeys: ['writer'] } },
+      ]);
+    });
+  });
+});
+
+describe('DeactivateUserGrant / ReactivateUserGrant / RemoveUserGrant (zitadel-api.md §3.9)', () => {
+  describe.each([
+    ['DeactivateUserGrant', decideDeactivateUserGrant, 'COMMAND-3M9sd'],
+    ['ReactivateUserGrant', decideReactivateUserGrant, 'COMMAND-Lp0gs'],
+    ['RemoveUserGrant', decideRemoveUserGrant, 'COMMAND-1My0t'],
+  ] as const)('%s: lookup fails → NotFound %s', (_, decide, errorId) => {
+    it('given no user grant, then NotFound', () => {
+      thenThrows(() => decide(byC_gigi, newGrant), 'not_found', errorId);
+    });
+
+    it('given the user grant was removed, then NotFound', () => {
+      thenThrows(() => decide(byC_gigi, onG(['reader'], removedByUser)), 'not_found', errorId);
+    });
+
+    it('given the user grant was cascade-removed, then NotFound', () => {
+      thenThrows(() => decide(byC_gigi, onG(['reader'], cascadeRemoved)), 'not_found', errorId);
+    });
+
+    it('given the user grant is owned by C, when another org acts on it, then NotFound', () => {
+      thenThrows(() => decide({ actingOrg: V, userId: GIGI }, onG(['reader'])), 'not_found', errorId);
+    });
+
+    it('given the user grant is gigi\'s, when the path names another user, then NotFound', () => {
+      thenThrows(() => decide({ actingOrg: C, userId: 'bob' }, onG(['reader'])), 'not_found', errorId);
+    });
+  });
+
+  it('given an active user grant, when C deactivates it, then user.grant.deactivated without payload', () => {
+    thenEvents(() => decideDeactivateUserGrant(byC_gigi, onG(['reader'])), [{ type: 'user.grant.deactivated', data: null }]);
+  });
+
+  it('given an inactive user grant, when C deactivates it again, then no events', () => {
+    thenEvents(() => decideDeactivateUserGrant(byC_gigi, onG(['reader'], deactivated)), []);
+  });
+
+  it('given an inactive user grant, when C reactivates it, then user.grant.reactivated without payload', () => {
+    thenEvents(() => decideReactivateUserGrant(byC_gigi, onG(['reader'], deactivated)), [{ type: 'user.grant.reactivated', data: null }]);
+  });
+
+  it('given an active (reactivated) user grant, when C reactivates it, then no events', () => {
+    thenEvents(() => decideReactivateUserGrant(byC_gigi, onG(['reader'])), []);
+    thenEvents(() => decideReactivateUserGrant(byC_gigi, onG(['reader'], deactivated, reactivated)), []);
+  });
+
+  it('given an active user grant on G, when C removes it, then user.grant.removed with user, project and project grant', () => {
+    thenEvents(() => decideRemoveUserGrant(byC_gigi, onG(['reader'])), [{ type: 'user.grant.removed', data: { userId: GIGI, projectId: P, grantId: G } }]);
+  });
+
+  it('given an inactive user grant, when C removes it, then user.grant.removed', () => {
+    thenEvents(() => decideRemoveUserGrant(byC_gigi, onG(['reader'], deactivated)), [{ type: 'user.grant.removed', data: { userId: GIGI, projectId: P, grantId: G } }]);
+  });
+
+  it('given a user grant on owned Portal, when V removes it, then user.grant.removed without a grant id', () => {
+    thenEvents(() => decideRemoveUserGrant({ actingOrg: V, userId: GIGI }, onOwned(['reader'])), [{ type: 'user.grant.removed', data: { userId: GIGI, projectId: P } }]);
+  });
+
+  it('given a user grant, when C removes it without a user in the path (BulkRemoveUserGrant), then user.grant.removed', () => {
+    thenEvents(() => decideRemoveUserGrant({ actingOrg: C, userId: '' }, onG(['reader'])), [{ type: 'user.grant.removed', data: { userId: GIGI, projectId: P, grantId: G } }]);
+  });
+
+  it('given a user grant, when another org removes it without a user in the path, then NotFound COMMAND-1My0t', () => {
+    thenThrows(() => decideRemoveUserGrant({ actingOrg: T, userId: '' }, onG(['reader'])), 'not_found', 'COMMAND-1My0t');
+  });
+});
+
+describe('cascade decision (zitadel-api.md §4)', () => {
+  const withProject = (project: readonly ProjectEvent[], user: UserState = gigi): UserGrantContext => context(project, user);
+  const grantRoles: ProjectEvent[] = [
+    { type: 'project.added', data: { name: 'Portal' } },
+    { type: 'project.role.added', data: { key: 'a', displayName: 'A' } },
+    { type: 'project.role.added', data: { key: 'b', displayName: 'B' } },
+    { type: 'project.role.added', data: { key: 'c', displayName: 'C' } },
+    { type: 'project.role.added', data: { key: 'd', displayName: 'D' } },
+    { type: 'project.grant.added', data: { grantId: G, grantedOrgId: C, roleKeys: ['a', 'b', 'c', 'd'] } },
+  ];
+
+  describe('removal', () => {
+    it('given gigi was removed, then user.grant.cascade.removed', () => {
+      thenEvents(() => decideCascade(onG(['reader']), withProject(portalGrantedToC, gigiRemoved)), [{ type: 'user.grant.cascade.removed', data: null }]);
+    });
+
+    it('given gigi never existed, then user.grant.cascade.removed', () => {
+      thenEvents(() => decideCascade(onG(['reader']), withProject(portalGrantedToC, userAggregate.initialState)), [{ type: 'user.grant.cascade.removed', data: null }]);
+    });
+
+    it('given Portal was removed, then both a grant on G and a grant on owned Portal are cascade-removed', () => {
+      const project = [...portalGrantedToC, { type: 'project.removed', data: { name: 'Portal' } } as ProjectEvent];
+
+      thenEvents(() => decideCascade(onG(['reader']), withProject(project)), [{ type: 'user.grant.cascade.removed', data: null }]);
+      thenEvents(() => decideCascade(onOwned(['reader']), withProject(project)), [{ type: 'user.grant.cascade.removed', data: null }]);
+    });
+
+    it('given G was removed, then the grant on G is cascade-removed and the one on owned Portal is not', () => {
+      const project = [...portalGrantedToC, { type: 'project.grant.removed', data: { grantId: G, grantedOrgId: C } } as ProjectEvent];
+
+      thenEvents(() => decideCascade(onG(['reader']), withProject(project)), [{ type: 'user.grant.cascade.removed', data: null }]);
+      thenEvents(() => decideCascade(onOwned(['reader']), withProject(project)), []);
+    });
+
+    it('given Portal has no grant G at all, then the grant on G is cascade-removed', () => {
+      thenEvents(() => decideCascade(onG(['reader']), withProject(portal)), [{ type: 'user.grant.cascade.removed', data: null }]);
+    });
+
+    it('given G was removed and the user grant is inactive, then it is cascade-removed too', () => {
+      const project = [...portalGrantedToC, { type: 'project.grant.removed', data: { grantId: G, grantedOrgId: C } } as ProjectEvent];
+
+      thenEvents(() => decideCascade(onG(['reader'], deactivated), withProject(project)), [{ type: 'user.grant.cascade.removed', data: null }]);
+    });
+
+    it('given G was removed and G\'s roles changed before, then removal wins over the role change', () => {
+      const project: ProjectEvent[] = [
+        ...portalGrantedToC,
+        { type: 'project.grant.changed', data: { grantId: G, roleKeys: [] } },
+        { type: 'project.grant.removed', data: { grantId: G, grantedOrgId: C } },
+      ];
+
+      thenEvents(() => decideCascade(onG(['reader', 'writer']), withProject(project)), [{ type: 'user.grant.cascade.removed', data: null }]);
+    });
+  });
+
+  describe('roles no longer offered', () => {
+    it('given G changed from [a, b, c, d] to [d], then the user grant holding [a, b, c] drops every one of them, adjacent ones included (GHSA-v859-c572-qh5p)', () => {
+      const project = [...grantRoles, { type: 'project.grant.changed', data: { grantId: G, roleKeys: ['d'] } } as ProjectEvent];
+
+      thenEvents(() => decideCascade(onG(['a', 'b', 'c', 'd']), withProject(project)), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['d'] } }]);
+    });
+
+    it('given G changed to [a, d], then the two adjacent roles b and c are both dropped and the rest keeps its order', () => {
+      const project = [...grantRoles, { type: 'project.grant.changed', data: { grantId: G, roleKeys: ['a', 'd'] } } as ProjectEvent];
+
+      thenEvents(() => decideCascade(onG(['d', 'b', 'c', 'a']), withProject(project)), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['d', 'a'] } }]);
+    });
+
+    it('given G changed to [], then the user grant keeps no roles', () => {
+      const project = [...grantRoles, { type: 'project.grant.changed', data: { grantId: G, roleKeys: [] } } as ProjectEvent];
+
+      thenEvents(() => decideCascade(onG(['b', 'c']), withProject(project)), [{ type: 'user.grant.cascade.changed', data: { roleKeys: [] } }]);
+    });
+
+    it('given b and c removed from the project with their grant cascades, then the user grant on G drops both', () => {
+      const project: ProjectEvent[] = [
+        ...grantRoles,
+        { type: 'project.role.removed', data: { key: 'b' } },
+        { type: 'project.grant.cascade.changed', data: { grantId: G, roleKeys: ['a', 'c', 'd'] } },
+        { type: 'project.role.removed', data: { key: 'c' } },
+        { type: 'project.grant.cascade.changed', data: { grantId: G, roleKeys: ['a', 'd'] } },
+      ];
+
+      thenEvents(() => decideCascade(onG(['a', 'b', 'c']), withProject(project)), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['a'] } }]);
+    });
+
+    it('given b removed from the project but G not yet cascaded, then the user grant on G drops b (grant roles ∩ project roles)', () => {
+      const project = [...grantRoles, { type: 'project.role.removed', data: { key: 'b' } } as ProjectEvent];
+
+      thenEvents(() => decideCascade(onG(['a', 'b']), withProject(project)), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['a'] } }]);
+    });
+
+    it('given b and c removed from owned Portal, then the owned user grant drops both', () => {
+      const project: ProjectEvent[] = [
+        ...grantRoles,
+        { type: 'project.role.removed', data: { key: 'b' } },
+        { type: 'project.role.removed', data: { key: 'c' } },
+      ];
+
+      thenEvents(() => decideCascade(onOwned(['a', 'b', 'c', 'd']), withProject(project)), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['a', 'd'] } }]);
+    });
+
+    it('given the user grant is inactive and G lost its role, then it drops the role too', () => {
+      const project = [...grantRoles, { type: 'project.grant.changed', data: { grantId: G, roleKeys: ['a'] } } as ProjectEvent];
+
+      thenEvents(() => decideCascade(onG(['a', 'b'], deactivated), withProject(project)), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['a'] } }]);
+    });
+  });
+
+  describe('nothing to do', () => {
+    it('given G is inactive with all its roles, then nothing (the user grant keeps its stored state)', () => {
+      const project = [...portalGrantedToC, { type: 'project.grant.deactivated', data: { grantId: G } } as ProjectEvent];
+
+      thenEvents(() => decideCascade(onG(['reader', 'writer']), withProject(project)), []);
+    });
+
+    it('given the user grant holds only roles still offered, then nothing', () => {
+      const project = [...grantRoles, { type: 'project.grant.changed', data: { grantId: G, roleKeys: ['a', 'c'] } } as ProjectEvent];
+
+      thenEvents(() => decideCascade(onG(['c', 'a']), withProject(project)), []);
+      thenEvents(() => decideCascade(onG([]), withProject(project)), []);
+    });
+
+    it('given the cascade already dropped the role, then nothing (idempotent)', () => {
+      const project = [...grantRoles, { type: 'project.grant.changed', data: { grantId: G, roleKeys: ['a'] } } as ProjectEvent];
+
+      thenEvents(() => decideCascade(onG(['a', 'b'], { type: 'user.grant.cascade.changed', data: { roleKeys: ['a'] } }), withProject(project)), []);
+    });
+
+    it.each<[string, UserGrantEvent]>([
+      ['user.grant.removed', removedByUser],
+      ['user.grant.cascade.removed', cascadeRemoved],
+    ])('given the user grant got %s already, when its project grant is gone too, then nothing', (_, removal) => {
+      const project = [...portalGrantedToC, { type: 'project.grant.removed', data: { grantId: G, grantedOrgId: C } } as ProjectEvent];
+
+      thenEvents(() => decideCascade(onG(['reader'], removal), withProject(project, gigiRemoved)), []);
+    });
+
+    it('given no user grant, then nothing', () => {
+      thenEvents(() => decideCascade(newGrant, withProject(portalGrantedToC, gigiRemoved)), []);
+    });
+  });
+});
+
+describe('user grant aggregate: held keys over a history', () => {
+  const added: UserGrantEvent = { type: 'user.grant.added', data: { userId: GIGI, projectId: P, grantId: G, roleKeys: ['reader'] } };
+  const keyOnG = `usergrant:${C}:${GIGI}:${P}:${G}`;
+  const held = (...events: UserGrantEvent[]) => heldKeys(userGrantAggregate, given<UserGrantEvent>(UG, [added, ...events], { resourceOwner: C }));
+
+  it('given added, changed, cascade-changed, deactivated and reactivated, then the key is still held', () => {
+    expect([...held({ type: 'user.grant.changed', data: { userId: GIGI, roleKeys: [] } }, { type: 'user.grant.cascade.changed', data: { roleKeys: [] } }, deactivated, reactivated)]).toEqual([keyOnG]);
+  });
+
+  it.each<[string, UserGrantEvent]>([
+    ['user.grant.removed', removedByUser],
+    ['user.grant.cascade.removed', cascadeRemoved],
+  ])('given added then %s, then the key is free again', (_, removal) => {
+    expect([...held(removal)]).toEqual([]);
+  });
+
+  it('given a grant on owned Portal removed by a cascade, then its key (without project grant) is free again', () => {
+    const history = given<UserGrantEvent>(UG, [{ type: 'user.grant.added', data: { userId: GIGI, projectId: P } }, cascadeRemoved], { resourceOwner: V });
+
+    expect([...heldKeys(userGrantAggregate, history)]).toEqual([]);
+    expect([...heldKeys(userGrantAggregate, history.slice(0, 1))]).toEqual([`usergrant:${V}:${GIGI}:${P}:`]);
   });
 });

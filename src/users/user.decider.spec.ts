@@ -1,5 +1,5 @@
 import { fold, given, thenEvents, thenThrows } from '../../test/support/given';
-import { type AddUser, decideAddUser, userAggregate } from './user.decider';
+import { type AddUser, decideAddUser, decideRemoveUser, userAggregate } from './user.decider';
 import type { HumanUserAdded, MachineUserAdded, UserEvent } from './user.events';
 
 const C = 'org-customer';
@@ -74,5 +74,35 @@ describe('user aggregate', () => {
     const released = userAggregate.uniqueClaims?.({ type: 'user.removed', data: null }, state, 'org-of-the-remover');
 
     expect(released).toEqual({ claim: [], release: claimed?.claim });
+  });
+});
+
+describe('RemoveUser (zitadel-api.md §3.11)', () => {
+  it('given Gigi in C, when C removes her, then user.removed without payload', () => {
+    const state = fold(userAggregate, given<UserEvent>(U, [{ type: 'user.human.added', data: gigi }], byC));
+
+    thenEvents(() => decideRemoveUser({ actingOrg: C }, state), [{ type: 'user.removed', data: null }]);
+  });
+
+  it('given a machine user in C, when C removes it, then user.removed', () => {
+    const state = fold(userAggregate, given<UserEvent>(U, [{ type: 'user.machine.added', data: robot }], byC));
+
+    thenEvents(() => decideRemoveUser({ actingOrg: C }, state), [{ type: 'user.removed', data: null }]);
+  });
+
+  it('given no user, when C removes it, then NotFound COMMAND-m9od', () => {
+    thenThrows(() => decideRemoveUser({ actingOrg: C }, userAggregate.initialState), 'not_found', 'COMMAND-m9od');
+  });
+
+  it('given Gigi was removed, when C removes her again, then NotFound COMMAND-m9od', () => {
+    const state = fold(userAggregate, given<UserEvent>(U, [{ type: 'user.human.added', data: gigi }, { type: 'user.removed', data: null }], byC));
+
+    thenThrows(() => decideRemoveUser({ actingOrg: C }, state), 'not_found', 'COMMAND-m9od');
+  });
+
+  it('given Gigi in C, when another org removes her, then NotFound COMMAND-m9od (only users of the acting org)', () => {
+    const state = fold(userAggregate, given<UserEvent>(U, [{ type: 'user.human.added', data: gigi }], byC));
+
+    thenThrows(() => decideRemoveUser({ actingOrg: 'org-vendor' }, state), 'not_found', 'COMMAND-m9od');
   });
 });

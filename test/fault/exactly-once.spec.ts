@@ -55,7 +55,7 @@ async function witnessSeesEveryPositionOnce(openReadStore: (dir: string) => Prom
       const head = await events.headPosition();
       expect(head).toBe(3200);
       expect(await progress.waitFor(['witness1'], head, 30_000)).toBe(true);
-      const seen = (await readStore.get(physicalCollection(witness, 'seen'), 'all')) as { count: number; hash: string };
+      const seen = (await readStore.get(physicalCollection(witness, 'seen'), 'all')) as unknown as { count: number; hash: string };
       let expected = '';
       for (let position = 1; position <= head; position += 1) expected = chain(expected, position);
       expect(seen).toMatchObject({ count: head, hash: expected });

@@ -161,3 +161,65 @@ describe('project grants projection', () => {
     expect(second.docs(PROJECT_GRANTS)).toEqual(first.docs(PROJECT_GRANTS));
   });
 });
+
+describe('project grants projection: lifecycle details', () => {
+  it('given G deactivated, when project.grant.changed, then the roles change, the state stays inactive and sequence/changeDate move', async () => {
+    const history = setup();
+    history.record(`project-${P}`, [grantAdded(G, C, ['reader', 'writer']), grantDeactivated(G), grantChanged(G, ['writer'])], byV); // 10, 11, 12 (rev 3–5)
+
+    const view = await project(projectGrantsProjection, history.events);
+
+    expect(await view.get(PROJECT_GRANTS, G)).toMatchObject({ state: 'inactive', grantedRoleKeys: ['writer'], sequence: 6, changeDate: iso(12), creationDate: iso(10) });
+  });
+
+  it('given G deactivated, when a role removal cascades to it, then the roles shrink and the state stays inactive', async () => {
+    const history = setup();
+    history.record(`project-${P}`, [grantAdded(G, C, ['reader', 'writer']), grantDeactivated(G)], byV); // 10, 11
+    history.record(`project-${P}`, [roleRemoved('reader'), grantCascadeChanged(G, ['writer'])], byV); // 12, 13
+
+    const view = await project(projectGrantsProjection, history.events);
+
+    expect(await view.get(PROJECT_GRANTS, G)).toMatchObject({ state: 'inactive', grantedRoleKeys: ['writer'], sequence: 7, changeDate: iso(13) });
+  });
+
+  it('given project.role.removed without a cascade for G (G did not hold it), then G keeps its roles, sequence and changeDate', async () => {
+    const history = setup();
+    history.record(`project-${P}`, grantAdded(G, C, ['reader']), byV); // 10, rev 3
+    history.record(`project-${P}`, roleRemoved('writer'), byV); // 11, rev 4
+
+    const view = await project(projectGrantsProjection, history.events);
+
+    expect(await view.get(PROJECT_GRANTS, G)).toMatchObject({ grantedRoleKeys: ['reader'], sequence: 4, changeDate: iso(10) });
+  });
+
+  it('given writer removed from Portal (cascaded to G) and added again, then G does not get it back and keeps the details of its cascade', async () => {
+    const history = setup();
+    history.record(`project-${P}`, grantAdded(G, C, ['reader', 'writer']), byV); // 10
+    history.record(`project-${P}`, [roleRemoved('writer'), grantCascadeChanged(G, ['reader'])], byV); // 11, 12
+    history.record(`project-${P}`, roleAdded('writer'), byV); // 13
+
+    const view = await project(projectGrantsProjection, history.events);
+
+    expect(await view.get(PROJECT_GRANTS, G)).toMatchObject({ grantedRoleKeys: ['reader'], sequence: 6, changeDate: iso(12) });
+  });
+
+  it('given G deactivated, when project.grant.removed, then the document is gone', async () => {
+    const history = setup();
+    history.record(`project-${P}`, [grantAdded(G, C, ['reader']), grantDeactivated(G), grantRemoved(G, C)], byV);
+
+    const view = await project(projectGrantsProjection, history.events);
+
+    expect(view.docs(PROJECT_GRANTS)).toEqual([]);
+  });
+
+  it('given two grants, then the events of one never move the other\'s sequence or changeDate', async () => {
+    const history = setup();
+    history.record(`project-${P}`, [grantAdded(G, C, ['reader']), grantAdded('g-p-t', T, ['reader', 'writer'])], byV); // 10, 11
+    history.record(`project-${P}`, [grantChanged('g-p-t', ['writer']), grantDeactivated('g-p-t'), grantReactivated('g-p-t'), grantCascadeChanged('g-p-t', [])], byV); // 12–15
+    history.record(`project-${P}`, grantRemoved('g-p-t', T), byV); // 16
+
+    const view = await project(projectGrantsProjection, history.events);
+
+    expect(view.docs(PROJECT_GRANTS)).toEqual([expect.objectContaining({ id: G, sequence: 4, changeDate: iso(10), grantedRoleKeys: ['reader'], state: 'active' })]);
+  });
+});

@@ -370,3 +370,105 @@ describe('user grants projection: reactions to project, grant and user events', 
     expect(ids(view.docs(USER_GRANTS))).toEqual(['ug2', 'ug3']);
   });
 });
+
+describe('user grants projection: lifecycle details', () => {
+  /** ug1: gigi on G [reader, writer] (14); ug2: gigi on owned Portal by V [reader] (15). */
+  function withGrants(): History {
+    const history = setup();
+    history.record(grantOf('ug1'), userGrantAdded(GIGI, P, G, ['reader', 'writer']), byC);
+    history.record(grantOf('ug2'), userGrantAdded(GIGI, P, undefined, ['reader']), byV);
+    return history;
+  }
+
+  it('given every kind of project, grant and role event touching ug1, then its sequence and changeDate stay those of user.grant.added; its own cascade.changed moves them', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, [roleRemoved('writer'), grantCascadeChanged(G, ['reader'])], byV); // 16, 17
+    history.record(`project-${P}`, roleAdded('writer'), byV); // 18
+    history.record(`project-${P}`, [grantChanged(G, ['reader', 'writer']), grantDeactivated(G), grantReactivated(G)], byV); // 19–21
+    history.record(grantOf('ug2'), [userGrantDeactivated, userGrantReactivated], byV); // 22, 23
+    const untouched = await project(userGrantsProjection, history.events);
+    history.record<UserGrantEvent>(grantOf('ug1'), userGrantCascadeChanged(['reader']), byC); // 24
+    const cascaded = await project(userGrantsProjection, history.events);
+
+    expect(await untouched.get(USER_GRANTS, 'ug1')).toMatchObject({ sequence: 1, creationDate: iso(14), changeDate: iso(14), roleKeys: ['reader', 'writer'], state: 'active' });
+    expect(await cascaded.get(USER_GRANTS, 'ug1')).toMatchObject({ sequence: 2, creationDate: iso(14), changeDate: iso(24), roleKeys: ['reader'], storedRoleKeys: ['reader'] });
+    expect(await cascaded.get(USER_GRANTS, 'ug2')).toMatchObject({ sequence: 3, changeDate: iso(23) });
+  });
+
+  it('given writer removed from Portal before G got its cascade, when writer is added again, then the user grant on G shows writer again (G still offers it) without moving its details', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, roleRemoved('writer'), byV); // 16
+    const removed = await project(userGrantsProjection, history.events);
+    history.record(`project-${P}`, roleAdded('writer'), byV); // 17
+    const readded = await project(userGrantsProjection, history.events);
+
+    expect(await removed.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], storedRoleKeys: ['reader', 'writer'] });
+    expect(await readded.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader', 'writer'], sequence: 1, changeDate: iso(14) });
+  });
+
+  it('given a role added to Portal that G does not offer, then the user grant on G does not show it, while the owned one does after user.grant.changed', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, roleAdded('admin'), byV); // 16
+    history.record<UserGrantEvent>(grantOf('ug1'), userGrantChanged(GIGI, ['reader', 'admin']), byC); // 17
+    history.record<UserGrantEvent>(grantOf('ug2'), userGrantChanged(GIGI, ['reader', 'admin']), byV); // 18
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], storedRoleKeys: ['reader', 'admin'], sequence: 2 });
+    expect(await view.get(USER_GRANTS, 'ug2')).toMatchObject({ roleKeys: ['reader', 'admin'], sequence: 2 });
+  });
+
+  it('given G deactivated, when the user grant is changed and deactivated, then its own details move and projectGrantState stays inactive', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, grantDeactivated(G), byV); // 16
+    history.record<UserGrantEvent>(grantOf('ug1'), [userGrantChanged(GIGI, ['writer']), userGrantDeactivated], byC); // 17, 18
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ projectGrantState: 'inactive', state: 'inactive', roleKeys: ['writer'], sequence: 3, changeDate: iso(18) });
+  });
+
+  it('given the user grant is inactive, when user.grant.changed, then the roles change and it stays inactive', async () => {
+    const history = withGrants();
+    history.record<UserGrantEvent>(grantOf('ug1'), [userGrantDeactivated, userGrantChanged(GIGI, ['writer'])], byC); // 16, 17
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ state: 'inactive', roleKeys: ['writer'], sequence: 3, changeDate: iso(17) });
+  });
+
+  it('given G changed to [reader], when user.grant.cascade.changed [reader] arrives, then stored and shown roles agree and the details move', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, grantChanged(G, ['reader']), byV); // 16
+    history.record<UserGrantEvent>(grantOf('ug1'), userGrantCascadeChanged(['reader']), byC); // 17
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], storedRoleKeys: ['reader'], sequence: 2, changeDate: iso(17) });
+  });
+
+  it.each([
+    ['user.removed of gigi', (history: History) => history.record(`user-${GIGI}`, userRemoved, byC)],
+    ['project.removed of Portal', (history: History) => history.record(`project-${P}`, projectRemoved('Portal'), byV)],
+  ])('given %s, when the user grants\' own later events arrive (cascades, state changes), then no document reappears', async (_, removal) => {
+    const history = withGrants();
+    removal(history);
+    history.record<UserGrantEvent>(grantOf('ug1'), [userGrantCascadeChanged([]), userGrantDeactivated, userGrantReactivated, userGrantCascadeRemoved], byC);
+    history.record<UserGrantEvent>(grantOf('ug2'), [userGrantChanged(GIGI, []), userGrantCascadeRemoved], byV);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(view.docs(USER_GRANTS)).toEqual([]);
+  });
+
+  it('given user.grant.removed, when a new user grant for the same user and G is added, then only the new document exists', async () => {
+    const history = withGrants();
+    history.record<UserGrantEvent>(grantOf('ug1'), userGrantRemoved(GIGI, P, G), byC); // 16
+    history.record(grantOf('ug3'), userGrantAdded(GIGI, P, G, ['writer']), byC); // 17
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(ids(view.docs(USER_GRANTS))).toEqual(['ug2', 'ug3']);
+    expect(await view.get(USER_GRANTS, 'ug3')).toMatchObject({ roleKeys: ['writer'], sequence: 1, createdPosition: 17 });
+  });
+});
