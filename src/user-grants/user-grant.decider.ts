@@ -13,11 +13,13 @@ export interface UserGrantState {
   /** Empty when the grant is on a project the owner owns. */
   readonly projectGrantId: string;
   readonly roleKeys: readonly string[];
+  /** Global position of the last event by which a caller chose the roles (added or changed). */
+  readonly rolesDecidedAt: number;
 }
 
 export const userGrantAggregate: AggregateType<UserGrantState, UserGrantEvent> = {
   type: 'usergrant',
-  initialState: { status: 'absent', owner: '', userId: '', projectId: '', projectGrantId: '', roleKeys: [] },
+  initialState: { status: 'absent', owner: '', userId: '', projectId: '', projectGrantId: '', roleKeys: [], rolesDecidedAt: 0 },
   evolve(state, event) {
     switch (event.type) {
       case 'user.grant.added':
@@ -28,8 +30,10 @@ export const userGrantAggregate: AggregateType<UserGrantState, UserGrantEvent> =
           projectId: event.data.projectId,
           projectGrantId: event.data.grantId ?? '',
           roleKeys: event.data.roleKeys ?? [],
+          rolesDecidedAt: event.position,
         };
       case 'user.grant.changed':
+        return { ...state, roleKeys: event.data.roleKeys, rolesDecidedAt: event.position };
       case 'user.grant.cascade.changed':
         return { ...state, roleKeys: event.data.roleKeys };
       case 'user.grant.deactivated':
@@ -187,17 +191,26 @@ function removedEvent(state: UserGrantState): UserGrantEvent {
 }
 
 /**
- * What a cascade must do to a user grant, decided on the current state of its user, project and
- * project grant: remove it when any of them is gone, drop every role no longer offered, or nothing.
+ * Removal cascade: a user grant whose user, project or project grant is gone is removed. Those
+ * removals are final (ids are never reused), so the current state of the streams decides.
  */
 export function decideCascade(state: UserGrantState, context: UserGrantContext): readonly UserGrantEvent[] {
   if (state.status !== 'active' && state.status !== 'inactive') return [];
   const { user, project } = context;
   const grant = state.projectGrantId === '' ? undefined : project.grants.get(state.projectGrantId);
   const gone = user.status !== 'active' || project.status !== 'active' || (state.projectGrantId !== '' && (grant === undefined || grant.status === 'removed'));
-  if (gone) return [{ type: 'user.grant.cascade.removed', data: null }];
-  const offered = new Set(grant === undefined ? project.roles.keys() : grant.roleKeys.filter((key) => project.roles.has(key)));
-  const remaining = state.roleKeys.filter((key) => offered.has(key));
+  return gone ? [{ type: 'user.grant.cascade.removed', data: null }] : [];
+}
+
+/**
+ * Role cascade: drops the roles a trigger took away (every one of them, GHSA-v859-c572-qh5p). A
+ * role given back later does not return to the grant: removal is what the log says happened. A
+ * caller who chose the grant's roles after the trigger decided on newer state, so that choice stands.
+ */
+export function decideRoleDrop(state: UserGrantState, dropped: ReadonlySet<string>, triggerPosition: number): readonly UserGrantEvent[] {
+  if (state.status !== 'active' && state.status !== 'inactive') return [];
+  if (state.rolesDecidedAt > triggerPosition) return [];
+  const remaining = state.roleKeys.filter((key) => !dropped.has(key));
   if (remaining.length === state.roleKeys.length) return [];
   return [{ type: 'user.grant.cascade.changed', data: { roleKeys: remaining } }];
 }

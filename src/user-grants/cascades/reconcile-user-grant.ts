@@ -3,7 +3,7 @@ import type { CommandExecutor } from '../../kernel/command-executor';
 import type { RecordedEvent } from '../../kernel/event';
 import { projectAggregate } from '../../projects/project.decider';
 import { userAggregate } from '../../users/user.decider';
-import { decideCascade, userGrantAggregate } from '../user-grant.decider';
+import { decideCascade, decideRoleDrop, userGrantAggregate } from '../user-grant.decider';
 
 /** Namespace of cascade event ids: uuidv5(trigger id + target stream) makes replays append nothing new. */
 const CASCADE_NAMESPACE = '6f1d3c52-8a0e-4b7a-9c1e-2d4f5a6b7c8d';
@@ -13,11 +13,16 @@ export function cascadeEventId(trigger: RecordedEvent, targetStream: string, ind
 }
 
 /**
- * The cascade command: brings one user grant in line with the current state of its user, project
- * and project grant (`user.grant.cascade.removed` / `.changed`), or does nothing. It decides on
- * the event store, never on a read model, and carries the trigger as causation.
+ * The cascade command for one user grant and one trigger: remove it when its user, project or
+ * project grant is gone, else drop the roles the trigger took away (`dropped`), or do nothing. It
+ * decides on the event store, never on a read model, and carries the trigger as causation.
  */
-export async function reconcileUserGrant(executor: CommandExecutor, userGrantId: string, trigger: RecordedEvent): Promise<number> {
+export async function reconcileUserGrant(
+  executor: CommandExecutor,
+  userGrantId: string,
+  trigger: RecordedEvent,
+  dropped: ReadonlySet<string>,
+): Promise<number> {
   const { state } = await executor.load(userGrantAggregate, userGrantId);
   if (state.status !== 'active' && state.status !== 'inactive') return 0;
   const user = await executor.load(userAggregate, state.userId);
@@ -28,7 +33,8 @@ export async function reconcileUserGrant(executor: CommandExecutor, userGrantId:
     userGrantId,
     { actor: trigger.metadata.actor, correlationId: trigger.metadata.correlationId, causationId: trigger.id },
     (current) => {
-      const events = decideCascade(current, { user: user.state, project: project.state });
+      const removal = decideCascade(current, { user: user.state, project: project.state });
+      const events = removal.length > 0 ? removal : decideRoleDrop(current, dropped, trigger.position);
       return { events, resourceOwner: current.owner, eventIds: events.map((_, index) => cascadeEventId(trigger, stream, index)) };
     },
   );

@@ -51,15 +51,19 @@ export function candidateFilters(event: RecordedEvent): readonly Filter[] {
   }
 }
 
-/** Is this live user grant out of line with its user, project and project grant as looked up? */
-async function needsCascade(view: ProjectionView, grant: CascadeCandidate): Promise<boolean> {
+/**
+ * How a live user grant stands against its user, project and project grant as the log says at
+ * this point: gone (one of them removed), and the roles it holds that are no longer offered.
+ */
+async function outOfLine(view: ProjectionView, grant: CascadeCandidate): Promise<{ readonly gone: boolean; readonly dropped: ReadonlySet<string> }> {
   const project = await getProject(view, grant.projectId);
-  if ((await getUser(view, grant.userId)) === null || project === null) return true;
   const projectGrant = grant.projectGrantId === '' ? null : await getGrant(view, grant.projectGrantId);
-  if (grant.projectGrantId !== '' && projectGrant === null) return true;
+  if ((await getUser(view, grant.userId)) === null || project === null || (grant.projectGrantId !== '' && projectGrant === null)) {
+    return { gone: true, dropped: new Set() };
+  }
   const projectRoles = new Set(project.roles);
   const offered = projectGrant === null ? projectRoles : new Set(projectGrant.roleKeys.filter((key) => projectRoles.has(key)));
-  return grant.roleKeys.some((key) => !offered.has(key));
+  return { gone: false, dropped: new Set(grant.roleKeys.filter((key) => !offered.has(key))) };
 }
 
 /** Keeps the reactor's table in step with the user grant's own events. */
@@ -116,16 +120,20 @@ export function userGrantCascadesReactor(executor: CommandExecutor): Projection 
       LOOKUP_COLLECTIONS.users,
     ],
     async apply(event, view) {
+      // Look-ups first: what the grant is compared with is the state right after this event.
       await updateLookups(lookups, event, view);
-      const targets = new Set<string>();
+      const candidates: CascadeCandidate[] = [];
       if (OWN.has(event.type)) {
         const tracked = await track(view, event as RecordedEvent<UserGrantEvent>);
-        if (tracked !== null && (await needsCascade(view, tracked))) targets.add(tracked.id);
+        if (tracked !== null) candidates.push(tracked);
       }
-      for (const filter of candidateFilters(event)) {
-        for (const candidate of await view.find(USER_GRANTS, filter)) targets.add(candidate.id);
+      for (const filter of candidateFilters(event)) candidates.push(...((await view.find(USER_GRANTS, filter)) as CascadeCandidate[]));
+      const targets = new Map<string, ReadonlySet<string>>();
+      for (const candidate of candidates) {
+        const standing = await outOfLine(view, candidate);
+        if (standing.gone || standing.dropped.size > 0) targets.set(candidate.id, standing.dropped);
       }
-      await runLimited([...targets], PARALLEL_CASCADES, (id) => reconcileUserGrant(executor, id, event));
+      await runLimited([...targets], PARALLEL_CASCADES, ([id, dropped]) => reconcileUserGrant(executor, id, event, dropped));
     },
   };
 }

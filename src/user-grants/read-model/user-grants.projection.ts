@@ -21,9 +21,11 @@ export interface UserGrantDoc extends Doc, DocDetails {
   readonly userId: string;
   readonly projectId: string;
   readonly projectGrantId: string;
-  /** The roles the grant's own stream holds. */
-  readonly storedRoleKeys: readonly string[];
-  /** Stored roles its project (grant) still offers: what reads show. */
+  /**
+   * The grant's roles that its project (grant) offered at every point since they were given: a
+   * role taken from the project or the project grant is dropped at once and for good, as the
+   * cascade reactor will record in the grant's own stream.
+   */
   readonly roleKeys: readonly string[];
   readonly state: 'active' | 'inactive';
   /** '' for grants on owned projects. */
@@ -75,7 +77,6 @@ export function newUserGrant(event: RecordedEvent<Extract<UserGrantEvent, { type
     userId: event.data.userId,
     projectId: event.data.projectId,
     projectGrantId: event.data.grantId ?? '',
-    storedRoleKeys: stored,
     roleKeys: stored.filter((key) => allowed.has(key)),
     state: 'active' as const,
     projectGrantState: grant?.state ?? ('' as const),
@@ -119,7 +120,6 @@ export function evolveUserGrant(doc: UserGrantDoc, event: RecordedEvent<UserGran
       return {
         ...doc,
         ...changedBy(event),
-        storedRoleKeys: event.data.roleKeys,
         roleKeys: event.data.roleKeys.filter((key) => allowed.has(key)),
       };
     case 'user.grant.deactivated':
@@ -134,7 +134,7 @@ export function evolveUserGrant(doc: UserGrantDoc, event: RecordedEvent<UserGran
 
 /** Pure: the effect of a change to what the grant's project (grant) offers; own details untouched. */
 export function restrictUserGrant(doc: UserGrantDoc, allowed: ReadonlySet<string>, projectGrantState: UserGrantDoc['projectGrantState']): UserGrantDoc {
-  return { ...doc, roleKeys: doc.storedRoleKeys.filter((key) => allowed.has(key)), projectGrantState };
+  return { ...doc, roleKeys: doc.roleKeys.filter((key) => allowed.has(key)), projectGrantState };
 }
 
 const OWN_TYPES: ReadonlySet<string> = new Set([
