@@ -20,6 +20,7 @@ import {
   ListAllProjectGrantsRequest,
   ListGrantedProjectsRequest,
   ListProjectGrantsRequest,
+  type ProjectGrantQuery,
   UpdateProjectGrantRequest,
 } from './grants.dto';
 import { PROJECT_GRANT_STATE, addedDetails, changedDetails, listDetails, omitZero, readDetails } from './wire';
@@ -102,7 +103,7 @@ export class ProjectGrantsController {
     const filter: Filter = [
       { op: 'eq', field: 'projectId', value: id },
       { op: 'eq', field: 'projectOwnerId', value: actingOrg(request) },
-      ...(input.queries ?? []).map(projectGrantCondition),
+      ...(input.queries ?? []).map(projectGrantOfProjectCondition),
     ];
     return this.list(request, reply, listWindow(input.query), filter);
   }
@@ -177,6 +178,16 @@ async function listProjectGrants(queries: QueryBus, request: GrantlineRequest, r
 }
 
 const INVALID_GRANT_QUERY = 'PROJECT-M099f';
+
+/**
+ * ListProjectGrants knows only `projectNameQuery` and `roleKeyQuery` (§2.3): its request type
+ * declares no other query, so any other key is an unknown (unvalidated) field and the element has
+ * no known query.
+ */
+function projectGrantOfProjectCondition(query: ProjectGrantQuery): Condition {
+  onlyQuery(query, ['projectNameQuery', 'roleKeyQuery'] as const, INVALID_GRANT_QUERY);
+  return projectGrantCondition({ projectNameQuery: query.projectNameQuery, roleKeyQuery: query.roleKeyQuery });
+}
 
 function projectGrantCondition(query: AllProjectGrantQuery): Condition {
   const kind = onlyQuery(query, ['projectNameQuery', 'roleKeyQuery', 'projectIdQuery', 'grantedOrgIdQuery'] as const, INVALID_GRANT_QUERY);
