@@ -3,6 +3,7 @@ import { type LogLevel, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { serveZitadelRpc } from './http/grpc/rpc-server';
 import { RouteTable } from './http/route-table';
 import { BODY_TOO_LARGE } from './http/request-state';
 import { MAX_BODY_BYTES } from './http/zitadel/zitadel-body';
@@ -58,6 +59,8 @@ export async function createApp(platform: Platform): Promise<NestFastifyApplicat
   });
   app.enableShutdownHooks();
   await app.init();
+  // gRPC, gRPC-Web and Connect on the same port, served by the same handlers.
+  await serveZitadelRpc(app);
   return app;
 }
 

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown());
   await app.listen({ port: config.port, host: config.host });
   bootLogger.log(
-    `listening on ${config.host}:${config.port} (event store: ${platform.stores.eventStore}, read store: ${platform.stores.readStore}, projections: ${platform.runner !== null ? 'in process' : 'external worker'})`,
+    `listening on ${config.host}:${config.port} (REST, gRPC, gRPC-Web, Connect; event store: ${platform.stores.eventStore}, read store: ${platform.stores.readStore}, projections: ${platform.runner !== null ? 'in process' : 'external worker'})`,
   );
 }
 

@@ -32,15 +32,19 @@ export class ZitadelGuard implements CanActivate {
     const route = this.reflector.get<ZitadelRoute | undefined>(ZITADEL_ROUTE, context.getHandler());
     if (route === undefined) return true;
     const request = context.switchToHttp().getRequest<GrantlineRequest>();
-    const state: RequestState = { requestId: randomUUID(), principal: null, actingOrg: '', servedPosition: 0 };
-    request.grantline = state;
+    request.grantline = await this.admit(route, request.headers);
+    return true;
+  }
 
-    const principal = this.authenticator.authenticate(header(request, 'authorization'));
+  /** Steps 2–5 for one call of `route`, whatever carried it (REST, gRPC, gRPC-Web, Connect). */
+  async admit(route: ZitadelRoute, headers: RequestHeaders): Promise<RequestState> {
+    const state: RequestState = { requestId: randomUUID(), principal: null, actingOrg: '', servedPosition: 0 };
+    const principal = this.authenticator.authenticate(header(headers, 'authorization'));
     state.principal = principal;
 
-    await this.waitForConsistency(request, route, state);
+    await this.waitForConsistency(headers, route, state);
 
-    const orgHeader = header(request, 'x-zitadel-orgid');
+    const orgHeader = header(headers, 'x-zitadel-orgid');
     if (orgHeader !== undefined && orgHeader !== '') {
       if (!(await this.orgs.exists(orgHeader))) throw permissionDenied('AUTH-Bs7Ds', "Organisation doesn't exist");
       state.actingOrg = orgHeader;
@@ -54,16 +58,16 @@ export class ZitadelGuard implements CanActivate {
     if (resolvePermission(principal, state.actingOrg, route.permission).scope === 'none') {
       throw permissionDenied('AUTH-5mWD2', 'No matching permissions found');
     }
-    return true;
+    return state;
   }
 
   /** Reads wait until their projections reflect every write acknowledged before the request. */
-  private async waitForConsistency(request: GrantlineRequest, route: ZitadelRoute, state: RequestState): Promise<void> {
-    const consistency = header(request, 'x-grantline-consistency');
+  private async waitForConsistency(headers: RequestHeaders, route: ZitadelRoute, state: RequestState): Promise<void> {
+    const consistency = header(headers, 'x-grantline-consistency');
     if (consistency !== undefined && consistency !== 'strong' && consistency !== 'eventual') {
       throw invalidArgument('GRANTLINE-InvalidField', 'invalid header x-grantline-consistency: value must be "strong" or "eventual"');
     }
-    const minPosition = header(request, 'x-grantline-min-position');
+    const minPosition = header(headers, 'x-grantline-min-position');
     if (minPosition !== undefined && !/^\d{1,15}$/.test(minPosition)) {
       throw invalidArgument('GRANTLINE-InvalidField', 'invalid header x-grantline-min-position: value must be a non-negative integer');
     }
@@ -78,7 +82,10 @@ export class ZitadelGuard implements CanActivate {
   }
 }
 
-function header(request: GrantlineRequest, name: string): string | undefined {
-  const value = request.headers[name];
+/** Request headers (or gRPC metadata) by lower-case name. */
+export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+function header(headers: RequestHeaders, name: string): string | undefined {
+  const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
