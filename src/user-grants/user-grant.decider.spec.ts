@@ -1,9 +1,10 @@
-import { fold, given, thenEvents, thenThrows } from '../../test/support/given';
+import { History, fold, given, thenEvents, thenThrows } from '../../test/support/given';
 import { type ProjectState, projectAggregate } from '../projects/project.decider';
 import type { ProjectEvent } from '../projects/project.events';
 import { type UserState, userAggregate } from '../users/user.decider';
 import type { UserEvent } from '../users/user.events';
 import { heldKeys } from '../kernel/aggregate';
+import type { RecordedEvent } from '../kernel/event';
 import {
   type AddUserGrant,
   type UserGrantContext,
@@ -13,6 +14,7 @@ import {
   decideDeactivateUserGrant,
   decideReactivateUserGrant,
   decideRemoveUserGrant,
+  decideRoleDrop,
   decideUpdateUserGrant,
   userGrantAggregate,
 } from './user-grant.decider';
@@ -237,14 +239,18 @@ describe('user grant aggregate: evolve', () => {
   const addedByC: UserGrantEvent = { type: 'user.grant.added', data: { userId: GIGI, projectId: P, grantId: G, roleKeys: ['reader'] } };
   const stateAfter = (...events: UserGrantEvent[]) => fold(userGrantAggregate, given<UserGrantEvent>(UG, [addedByC, ...events], { resourceOwner: C }));
 
-  it('given user.grant.added by C, then the grant is active, owned by C, on P and G with its roles', () => {
-    expect(stateAfter()).toEqual({ status: 'active', owner: C, userId: GIGI, projectId: P, projectGrantId: G, roleKeys: ['reader'] });
+  it('given user.grant.added by C, then the grant is active, owned by C, on P and G with its roles, chosen at the added event\'s position', () => {
+    expect(stateAfter()).toEqual({ status: 'active', owner: C, userId: GIGI, projectId: P, projectGrantId: G, roleKeys: ['reader'], rolesDecidedAt: 1 });
   });
 
   it('given user.grant.added on an owned project without roles, then no project grant id and no roles', () => {
     const state = fold(userGrantAggregate, given<UserGrantEvent>(UG, [{ type: 'user.grant.added', data: { userId: GIGI, projectId: P } }], { resourceOwner: V }));
 
-    expect(state).toEqual({ status: 'active', owner: V, userId: GIGI, projectId: P, projectGrantId: '', roleKeys: [] });
+    expect(state).toEqual({ status: 'active', owner: V, userId: GIGI, projectId: P, projectGrantId: '', roleKeys: [], rolesDecidedAt: 1 });
+  });
+
+  it('given no events, then nothing was ever decided (rolesDecidedAt 0)', () => {
+    expect(newGrant).toMatchObject({ status: 'absent', roleKeys: [], rolesDecidedAt: 0 });
   });
 
   it('given changed then cascade.changed, then the roles are the last list', () => {
@@ -254,6 +260,36 @@ describe('user grant aggregate: evolve', () => {
         { type: 'user.grant.cascade.changed', data: { roleKeys: ['writer'] } },
       ).roleKeys,
     ).toEqual(['writer']);
+  });
+
+  it('given user.grant.added at position 3 and user.grant.changed at position 5 with other streams in between, then rolesDecidedAt is the global position of each in turn', () => {
+    const history = new History();
+    history.record(`project-${P}`, portal.slice(0, 2), { resourceOwner: V }); // 1, 2
+    const [added] = history.record<UserGrantEvent>(UG, addedByC, { resourceOwner: C }); // 3
+    history.record(`project-${P}`, portal.slice(2), { resourceOwner: V }); // 4
+    const [changed] = history.record<UserGrantEvent>(UG, { type: 'user.grant.changed', data: { userId: GIGI, roleKeys: ['writer'] } }, { resourceOwner: C }); // 5
+    const own = history.events.filter((event) => event.stream === UG) as RecordedEvent<UserGrantEvent>[];
+
+    expect(fold(userGrantAggregate, own.slice(0, 1)).rolesDecidedAt).toBe(added?.position);
+    expect(fold(userGrantAggregate, own).rolesDecidedAt).toBe(changed?.position);
+    expect(fold(userGrantAggregate, own)).toMatchObject({ roleKeys: ['writer'], rolesDecidedAt: 5 });
+  });
+
+  it('given user.grant.changed (2) then cascade.changed (3), then the roles follow the cascade but rolesDecidedAt stays that of the change: a cascade is nobody\'s choice', () => {
+    const state = stateAfter(
+      { type: 'user.grant.changed', data: { userId: GIGI, roleKeys: ['reader', 'writer'] } },
+      { type: 'user.grant.cascade.changed', data: { roleKeys: ['reader'] } },
+    );
+
+    expect(state).toMatchObject({ roleKeys: ['reader'], rolesDecidedAt: 2 });
+  });
+
+  it('given only a cascade.changed after user.grant.added, then rolesDecidedAt stays that of user.grant.added', () => {
+    expect(stateAfter({ type: 'user.grant.cascade.changed', data: { roleKeys: [] } })).toMatchObject({ roleKeys: [], rolesDecidedAt: 1 });
+  });
+
+  it('given deactivated and reactivated, then rolesDecidedAt does not move', () => {
+    expect(stateAfter({ type: 'user.grant.deactivated', data: null }, { type: 'user.grant.reactivated', data: null }).rolesDecidedAt).toBe(1);
   });
 
   it('given deactivated, then inactive; given reactivated after it, then active', () => {
@@ -536,7 +572,7 @@ describe('DeactivateUserGrant / ReactivateUserGrant / RemoveUserGrant (zitadel-a
   });
 });
 
-describe('cascade decision (zitadel-api.md §4)', () => {
+describe('removal cascade: decideCascade (zitadel-api.md §4)', () => {
   const withProject = (project: readonly ProjectEvent[], user: UserState = gigi): UserGrantContext => context(project, user);
   const grantRoles: ProjectEvent[] = [
     { type: 'project.added', data: { name: 'Portal' } },
@@ -589,59 +625,31 @@ describe('cascade decision (zitadel-api.md §4)', () => {
 
       thenEvents(() => decideCascade(onG(['reader', 'writer']), withProject(project)), [{ type: 'user.grant.cascade.removed', data: null }]);
     });
+
+    it('given G was removed and Portal granted to C again as another grant, then the grant on the removed G is cascade-removed (removal is final)', () => {
+      const project: ProjectEvent[] = [
+        ...portalGrantedToC,
+        { type: 'project.grant.removed', data: { grantId: G, grantedOrgId: C } },
+        { type: 'project.grant.added', data: { grantId: 'g-again', grantedOrgId: C, roleKeys: ['reader', 'writer'] } },
+      ];
+
+      thenEvents(() => decideCascade(onG(['reader']), withProject(project)), [{ type: 'user.grant.cascade.removed', data: null }]);
+    });
   });
 
-  describe('roles no longer offered', () => {
-    it('given G changed from [a, b, c, d] to [d], then the user grant holding [a, b, c] drops every one of them, adjacent ones included (GHSA-v859-c572-qh5p)', () => {
-      const project = [...grantRoles, { type: 'project.grant.changed', data: { grantId: G, roleKeys: ['d'] } } as ProjectEvent];
-
-      thenEvents(() => decideCascade(onG(['a', 'b', 'c', 'd']), withProject(project)), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['d'] } }]);
-    });
-
-    it('given G changed to [a, d], then the two adjacent roles b and c are both dropped and the rest keeps its order', () => {
-      const project = [...grantRoles, { type: 'project.grant.changed', data: { grantId: G, roleKeys: ['a', 'd'] } } as ProjectEvent];
-
-      thenEvents(() => decideCascade(onG(['d', 'b', 'c', 'a']), withProject(project)), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['d', 'a'] } }]);
-    });
-
-    it('given G changed to [], then the user grant keeps no roles', () => {
-      const project = [...grantRoles, { type: 'project.grant.changed', data: { grantId: G, roleKeys: [] } } as ProjectEvent];
-
-      thenEvents(() => decideCascade(onG(['b', 'c']), withProject(project)), [{ type: 'user.grant.cascade.changed', data: { roleKeys: [] } }]);
-    });
-
-    it('given b and c removed from the project with their grant cascades, then the user grant on G drops both', () => {
-      const project: ProjectEvent[] = [
-        ...grantRoles,
-        { type: 'project.role.removed', data: { key: 'b' } },
-        { type: 'project.grant.cascade.changed', data: { grantId: G, roleKeys: ['a', 'c', 'd'] } },
-        { type: 'project.role.removed', data: { key: 'c' } },
-        { type: 'project.grant.cascade.changed', data: { grantId: G, roleKeys: ['a', 'd'] } },
-      ];
-
-      thenEvents(() => decideCascade(onG(['a', 'b', 'c']), withProject(project)), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['a'] } }]);
-    });
-
-    it('given b removed from the project but G not yet cascaded, then the user grant on G drops b (grant roles ∩ project roles)', () => {
-      const project = [...grantRoles, { type: 'project.role.removed', data: { key: 'b' } } as ProjectEvent];
-
-      thenEvents(() => decideCascade(onG(['a', 'b']), withProject(project)), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['a'] } }]);
-    });
-
-    it('given b and c removed from owned Portal, then the owned user grant drops both', () => {
-      const project: ProjectEvent[] = [
-        ...grantRoles,
-        { type: 'project.role.removed', data: { key: 'b' } },
-        { type: 'project.role.removed', data: { key: 'c' } },
-      ];
-
-      thenEvents(() => decideCascade(onOwned(['a', 'b', 'c', 'd']), withProject(project)), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['a', 'd'] } }]);
-    });
-
-    it('given the user grant is inactive and G lost its role, then it drops the role too', () => {
-      const project = [...grantRoles, { type: 'project.grant.changed', data: { grantId: G, roleKeys: ['a'] } } as ProjectEvent];
-
-      thenEvents(() => decideCascade(onG(['a', 'b'], deactivated), withProject(project)), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['a'] } }]);
+  describe('roles no longer offered: not decideCascade\'s business (decideRoleDrop decides them)', () => {
+    it.each<[string, readonly ProjectEvent[], UserGrantState]>([
+      ['G changed from [a, b, c, d] to [d]', [...grantRoles, { type: 'project.grant.changed', data: { grantId: G, roleKeys: ['d'] } }], onG(['a', 'b', 'c', 'd'])],
+      ['G changed to []', [...grantRoles, { type: 'project.grant.changed', data: { grantId: G, roleKeys: [] } }], onG(['b', 'c'])],
+      ['b removed from the project, G not yet cascaded', [...grantRoles, { type: 'project.role.removed', data: { key: 'b' } }], onG(['a', 'b'])],
+      [
+        'b and c removed from owned Portal',
+        [...grantRoles, { type: 'project.role.removed', data: { key: 'b' } }, { type: 'project.role.removed', data: { key: 'c' } }],
+        onOwned(['a', 'b', 'c', 'd']),
+      ],
+      ['G lost a role and the user grant is inactive', [...grantRoles, { type: 'project.grant.changed', data: { grantId: G, roleKeys: ['a'] } }], onG(['a', 'b'], deactivated)],
+    ])('given %s, when the user grant holding roles no longer offered is reconciled for removal, then nothing', (_, project, state) => {
+      thenEvents(() => decideCascade(state, withProject(project)), []);
     });
   });
 
@@ -659,12 +667,6 @@ describe('cascade decision (zitadel-api.md §4)', () => {
       thenEvents(() => decideCascade(onG([]), withProject(project)), []);
     });
 
-    it('given the cascade already dropped the role, then nothing (idempotent)', () => {
-      const project = [...grantRoles, { type: 'project.grant.changed', data: { grantId: G, roleKeys: ['a'] } } as ProjectEvent];
-
-      thenEvents(() => decideCascade(onG(['a', 'b'], { type: 'user.grant.cascade.changed', data: { roleKeys: ['a'] } }), withProject(project)), []);
-    });
-
     it.each<[string, UserGrantEvent]>([
       ['user.grant.removed', removedByUser],
       ['user.grant.cascade.removed', cascadeRemoved],
@@ -676,6 +678,235 @@ describe('cascade decision (zitadel-api.md §4)', () => {
 
     it('given no user grant, then nothing', () => {
       thenEvents(() => decideCascade(newGrant, withProject(portalGrantedToC, gigiRemoved)), []);
+    });
+  });
+});
+
+/**
+ * decideRoleDrop decides on the user grant's stream and on what the reactor found the trigger
+ * took away (its look-ups at the trigger's log position), never on the project's current roles:
+ * a role removed and added back before the cascade runs is still dropped (docs/decisions.md §10).
+ * The givens are one log across Portal's stream and gigi's user grant stream, so the user grant's
+ * rolesDecidedAt and the trigger's position are real global positions.
+ */
+describe('role cascade: decideRoleDrop (zitadel-api.md §4, docs/decisions.md §10)', () => {
+  const rolesABCD: ProjectEvent[] = [
+    { type: 'project.added', data: { name: 'Portal' } },
+    { type: 'project.role.added', data: { key: 'a', displayName: 'A' } },
+    { type: 'project.role.added', data: { key: 'b', displayName: 'B' } },
+    { type: 'project.role.added', data: { key: 'c', displayName: 'C' } },
+    { type: 'project.role.added', data: { key: 'd', displayName: 'D' } },
+    { type: 'project.grant.added', data: { grantId: G, grantedOrgId: C, roleKeys: ['a', 'b', 'c', 'd'] } },
+  ];
+  const roleRemoved = (key: string): ProjectEvent => ({ type: 'project.role.removed', data: { key } });
+  const roleAdded = (key: string): ProjectEvent => ({ type: 'project.role.added', data: { key, displayName: key } });
+  const grantChanged = (roleKeys: readonly string[]): ProjectEvent => ({ type: 'project.grant.changed', data: { grantId: G, roleKeys } });
+  const changedTo = (roleKeys: readonly string[]): UserGrantEvent => ({ type: 'user.grant.changed', data: { userId: GIGI, roleKeys } });
+  const cascadeChangedTo = (roleKeys: readonly string[]): UserGrantEvent => ({ type: 'user.grant.cascade.changed', data: { roleKeys } });
+
+  /** Portal (with a, b, c, d, granted to C as G) at positions 1–6, then whatever the test records. */
+  function log(onGrant = true) {
+    const history = new History();
+    history.record(`project-${P}`, rolesABCD, { resourceOwner: V });
+    const owner = onGrant ? C : V;
+    return {
+      history,
+      /** Records events on Portal's stream; answers the last one (the trigger). */
+      project(...events: ProjectEvent[]): RecordedEvent<ProjectEvent> {
+        const recorded = history.record(`project-${P}`, events, { resourceOwner: V }).at(-1);
+        if (recorded === undefined) throw new Error('no project event recorded');
+        return recorded;
+      },
+      /** Records gigi's user grant (on G, or on owned Portal) with these roles; answers the event. */
+      added(roleKeys: readonly string[]): RecordedEvent<UserGrantEvent> {
+        return history.one<UserGrantEvent>(UG, { type: 'user.grant.added', data: { userId: GIGI, projectId: P, ...(onGrant ? { grantId: G } : {}), roleKeys } }, { resourceOwner: owner });
+      },
+      grant(...events: UserGrantEvent[]): RecordedEvent<UserGrantEvent> {
+        const recorded = history.record<UserGrantEvent>(UG, events, { resourceOwner: owner }).at(-1);
+        if (recorded === undefined) throw new Error('no user grant event recorded');
+        return recorded;
+      },
+      /** The user grant's state as the cascade command loads it. */
+      state(): UserGrantState {
+        return fold(userGrantAggregate, history.events.filter((event) => event.stream === UG) as RecordedEvent<UserGrantEvent>[]);
+      },
+    };
+  }
+
+  describe('drops every role the trigger took away', () => {
+    it('given gigi holds [a, b, c, d] on G, when G is changed to [d] (a, b, c taken away), then cascade.changed [d]: every one of them, adjacent ones included (GHSA-v859-c572-qh5p)', () => {
+      const given = log();
+      given.added(['a', 'b', 'c', 'd']);
+      const trigger = given.project(grantChanged(['d']));
+
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['a', 'b', 'c']), trigger.position), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['d'] } }]);
+    });
+
+    it('given gigi holds [d, b, c, a] on G, when G is changed to [a, d] (two adjacent roles b and c taken away), then both go and the rest keeps its order', () => {
+      const given = log();
+      given.added(['d', 'b', 'c', 'a']);
+      const trigger = given.project(grantChanged(['a', 'd']));
+
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['b', 'c']), trigger.position), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['d', 'a'] } }]);
+    });
+
+    it('given gigi holds [b, c] on G, when G is changed to [] (both taken away), then cascade.changed with an empty list', () => {
+      const given = log();
+      given.added(['b', 'c']);
+      const trigger = given.project(grantChanged([]));
+
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['b', 'c']), trigger.position), [{ type: 'user.grant.cascade.changed', data: { roleKeys: [] } }]);
+    });
+
+    it('given gigi holds [a, b, c] on owned Portal, when b then c are removed from Portal, then each removal drops its own role and the grant ends with [a]', () => {
+      const given = log(false);
+      given.added(['a', 'b', 'c']);
+      const removeB = given.project(roleRemoved('b'));
+      const removeC = given.project(roleRemoved('c'));
+
+      const first = decideRoleDrop(given.state(), new Set(['b']), removeB.position);
+      expect(first).toEqual([{ type: 'user.grant.cascade.changed', data: { roleKeys: ['a', 'c'] } }]);
+      given.grant(...first);
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['c']), removeC.position), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['a'] } }]);
+    });
+
+    it('given gigi holds [a, b] and both a and b were removed, when the removal of a is reconciled, then only a goes (b is its own trigger\'s to drop)', () => {
+      const given = log(false);
+      given.added(['a', 'b']);
+      const removeA = given.project(roleRemoved('a'));
+      given.project(roleRemoved('b'));
+
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['a']), removeA.position), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['b'] } }]);
+    });
+  });
+
+  describe('a role given back before the cascade runs is still dropped', () => {
+    it('given gigi holds [a, b] on owned Portal, when a is removed and at once added back, then the removal still drops a: cascade.changed [b]', () => {
+      const given = log(false);
+      given.added(['a', 'b']);
+      const removal = given.project(roleRemoved('a'));
+      given.project(roleAdded('a'));
+
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['a']), removal.position), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['b'] } }]);
+    });
+
+    it('given gigi holds [a, b] on G, when G is narrowed to [b] and at once widened back to [a, b], then the narrowing still drops a: cascade.changed [b]', () => {
+      const given = log();
+      given.added(['a', 'b']);
+      const narrowed = given.project(grantChanged(['b', 'c', 'd']));
+      const widened = given.project(grantChanged(['a', 'b', 'c', 'd']));
+
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['a']), narrowed.position), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['b'] } }]);
+      // The widening took nothing away: the reactor finds nothing to drop for it.
+      thenEvents(() => decideRoleDrop(given.state(), new Set(), widened.position), []);
+    });
+  });
+
+  describe('rolesDecidedAt: a caller\'s later choice stands', () => {
+    it('given a removed and added back, when gigi\'s grant is changed to [a, b] AFTER the removal, then the removal drops nothing (rolesDecidedAt after the trigger)', () => {
+      const given = log(false);
+      given.added(['b']);
+      const removal = given.project(roleRemoved('a'));
+      given.project(roleAdded('a'));
+      given.grant(changedTo(['a', 'b']));
+
+      expect(given.state().rolesDecidedAt).toBeGreaterThan(removal.position);
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['a']), removal.position), []);
+    });
+
+    it('given gigi\'s grant changed to [a, b] BEFORE a was removed, when the removal is reconciled, then a is dropped (rolesDecidedAt before the trigger)', () => {
+      const given = log(false);
+      given.added(['b']);
+      given.grant(changedTo(['a', 'b']));
+      const removal = given.project(roleRemoved('a'));
+      given.project(roleAdded('a'));
+
+      expect(given.state().rolesDecidedAt).toBeLessThan(removal.position);
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['a']), removal.position), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['b'] } }]);
+    });
+
+    it('given a removed, when a stale change to [a, b] (decided before the removal) lands after it, then the change itself as the trigger drops a (rolesDecidedAt = trigger position)', () => {
+      const given = log(false);
+      given.added(['b']);
+      given.project(roleRemoved('a'));
+      const stale = given.grant(changedTo(['a', 'b']));
+
+      expect(given.state().rolesDecidedAt).toBe(stale.position);
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['a']), stale.position), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['b'] } }]);
+    });
+
+    it('given a removed, when a user grant with [a, b] decided before lands after it, then its own user.grant.added as the trigger drops a', () => {
+      const given = log();
+      given.project(grantChanged(['b', 'c', 'd']));
+      const added = given.added(['a', 'b']);
+
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['a']), added.position), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['b'] } }]);
+    });
+
+    it('given a and c removed, when the cascade of c\'s removal lands after a\'s removal, then a\'s removal still drops a (a cascade is no caller\'s choice)', () => {
+      const given = log(false);
+      given.added(['a', 'b', 'c']);
+      const removeC = given.project(roleRemoved('c'));
+      const removeA = given.project(roleRemoved('a'));
+      given.project(roleAdded('a'));
+      given.grant(...decideRoleDrop(given.state(), new Set(['c']), removeC.position));
+
+      expect(given.state()).toMatchObject({ roleKeys: ['a', 'b'], rolesDecidedAt: 7 });
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['a']), removeA.position), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['b'] } }]);
+    });
+  });
+
+  describe('the grant\'s own state', () => {
+    it('given gigi\'s grant on G is inactive, when G loses b, then b is dropped all the same', () => {
+      const given = log();
+      given.added(['a', 'b']);
+      given.grant(deactivated);
+      const trigger = given.project(grantChanged(['a']));
+
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['b']), trigger.position), [{ type: 'user.grant.cascade.changed', data: { roleKeys: ['a'] } }]);
+    });
+
+    it.each<[string, UserGrantEvent]>([
+      ['user.grant.removed', removedByUser],
+      ['user.grant.cascade.removed', cascadeRemoved],
+    ])('given gigi\'s grant got %s, when G loses b, then nothing', (_, removal) => {
+      const given = log();
+      given.added(['a', 'b']);
+      given.grant(removal);
+      const trigger = given.project(grantChanged(['a']));
+
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['b']), trigger.position), []);
+    });
+
+    it('given no user grant, then nothing', () => {
+      thenEvents(() => decideRoleDrop(newGrant, new Set(['a']), 10), []);
+    });
+  });
+
+  describe('nothing to drop', () => {
+    it('given gigi holds [a, c], when G loses b and d, then nothing (none of them held)', () => {
+      const given = log();
+      given.added(['a', 'c']);
+      const trigger = given.project(grantChanged(['a', 'c']));
+
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['b', 'd']), trigger.position), []);
+    });
+
+    it('given the cascade already dropped b, when the same trigger is decided again, then nothing (idempotent)', () => {
+      const given = log();
+      given.added(['a', 'b']);
+      const trigger = given.project(grantChanged(['a']));
+      given.grant(cascadeChangedTo(['a']));
+
+      thenEvents(() => decideRoleDrop(given.state(), new Set(['b']), trigger.position), []);
+    });
+
+    it('given an empty set of dropped roles, then nothing', () => {
+      const given = log();
+      given.added(['a', 'b']);
+      const trigger = given.project(grantChanged(['a', 'b', 'c']));
+
+      thenEvents(() => decideRoleDrop(given.state(), new Set(), trigger.position), []);
     });
   });
 });

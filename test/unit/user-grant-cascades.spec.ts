@@ -15,6 +15,7 @@ import { ProjectionProgress } from '../../src/projections/projection-progress';
 import { FAILED_EVENTS, ProjectionRunner, type ProjectionStatus, type RunnerLogger, retryFailedEvent } from '../../src/projections/projection-runner';
 import { cascadeEventId, reconcileUserGrant } from '../../src/user-grants/cascades/reconcile-user-grant';
 import { candidateFilters, userGrantCascadesReactor } from '../../src/user-grants/cascades/user-grant-cascades.reactor';
+import { MemoryView, project } from '../support/memory-view';
 import { USER_GRANTS, userGrantsProjection } from '../../src/user-grants/read-model/user-grants.projection';
 import {
   grantAdded,
@@ -341,7 +342,6 @@ describe('user grant cascades reactor on SQLite stores', () => {
       const ug1 = (await eventStore.readStream('usergrant-ug1')).at(-1);
       expect(await readStore.get(physicalCollection(userGrantsProjection, USER_GRANTS), 'ug1')).toMatchObject({
         roleKeys: ['reader'],
-        storedRoleKeys: ['reader'],
         sequence: 2,
         changeDate: ug1?.createdAt.toISOString(),
       });
@@ -415,20 +415,26 @@ describe('user grant cascades reactor on SQLite stores', () => {
       expect(await cascadesOf('ug1')).toEqual([changedBy(removal, 'ug1', C, ['reader', 'admin'])]);
     });
 
-    it('given writer\'s removal and stale changes adding writer are all in the log before the reactor runs, then each changed grant gets exactly one cascade.changed', async () => {
+    it('given writer\'s removal and stale changes adding writer are all in the log before the reactor runs, then each changed grant gets exactly one cascade.changed, caused by its own change', async () => {
       await givenWorld();
-      const [, grantCascade] = await append(`project-${P}`, [roleRemoved('writer'), grantCascadeChanged(G, ['reader', 'admin'])], V, vera);
+      const [removal] = await append(`project-${P}`, [roleRemoved('writer'), grantCascadeChanged(G, ['reader', 'admin'])], V, vera);
       // ug2 (on G) and ug5 (owned) held no writer when the role went, so the removal finds neither of them.
-      await appendOne('usergrant-ug2', userGrantChanged(BOB, ['reader', 'writer']), C, carla);
+      const onGChange = await appendOne('usergrant-ug2', userGrantChanged(BOB, ['reader', 'writer']), C, carla);
       const ownedChange = await appendOne('usergrant-ug5', userGrantChanged(BOB, ['writer', 'admin']), V, carla);
 
       runner = await startRunner([reactor, userGrantsProjection]);
       await settle();
 
-      if (grantCascade === undefined) throw new Error('expected the grant cascade');
-      // The grant's cascade reconciles ug2 on the event store, where the stale change is already in.
-      expect(await cascadesOf('ug2')).toEqual([changedBy(grantCascade, 'ug2', C, ['reader'])]);
+      if (removal === undefined) throw new Error('expected the role removal');
+      // At the grant's cascade (the next position) ug2 still held [reader] in the log, so that trigger took
+      // nothing from it; the stale change, landing where writer is not offered, is its own trigger.
+      expect(await cascadesOf('ug2')).toEqual([changedBy(onGChange, 'ug2', C, ['reader'])]);
       expect(await cascadesOf('ug5')).toEqual([changedBy(ownedChange, 'ug5', V, ['admin'])]);
+      expect(await cascadesOf('ug1')).toEqual([changedBy(removal, 'ug1', C, ['reader', 'admin'])]);
+      expect(await cascadesOf('ug3')).toEqual([changedBy(removal, 'ug3', V, ['reader'])]);
+      const userGrants = physicalCollection(userGrantsProjection, USER_GRANTS);
+      expect(await readStore.get(userGrants, 'ug2')).toMatchObject({ roleKeys: ['reader'] });
+      expect(await readStore.get(userGrants, 'ug5')).toMatchObject({ roleKeys: ['admin'] });
     });
 
     it('given G updated to [reader], when ug1 (already cascaded) is changed back to [reader, admin] by a stale command, then a second cascade.changed drops admin again', async () => {
@@ -440,6 +446,169 @@ describe('user grant cascades reactor on SQLite stores', () => {
       await settle();
 
       expect(await cascadesOf('ug1')).toEqual([changedBy(grantChange, 'ug1', C, ['reader']), changedBy(changed, 'ug1', C, ['reader'])]);
+    });
+  });
+
+  /**
+   * docs/decisions.md §10: a role taken from a project or a project grant is dropped for good from
+   * every user grant that held it, even when it is given back before the reactor runs; a caller who
+   * chooses the roles again after that decides on the new state, and that choice stands.
+   */
+  describe('§4 a role taken away and at once given back (removal is permanent)', () => {
+    const userGrantDoc = async (id: string) => readStore.get(physicalCollection(userGrantsProjection, USER_GRANTS), id);
+
+    /** Replays the reactor from position 0 on a fresh read store: nothing new may be appended. */
+    async function replayAppendsNothing(): Promise<void> {
+      const before = await eventStore.readAll();
+      const freshReadStore = new SqliteReadStore(path.join(dir, `replay-${randomUUID()}.db`));
+      const freshProgress = new ProjectionProgress(freshReadStore, false);
+      extraStores.push({ readStore: freshReadStore, progress: freshProgress });
+      const replaying = userGrantCascadesReactor(new CommandExecutor(eventStore, ids, clock, taken));
+      await startRunner([replaying], freshReadStore, freshProgress);
+      await settle([projectionKey(replaying)], freshProgress);
+      expect(await eventStore.readAll()).toEqual(before);
+    }
+
+    /** 'lagging': every trigger is in the log before the reactor starts; 'live': it runs all along. */
+    const modes = [['before the reactor runs', 'lagging'], ['while the reactor runs', 'live']] as const;
+    async function given(mode: 'lagging' | 'live'): Promise<void> {
+      if (mode === 'live') await givenWorldSettled();
+      else await givenWorld();
+    }
+    async function thenSettled(mode: 'lagging' | 'live'): Promise<void> {
+      if (mode === 'lagging') runner = await startRunner([reactor, userGrantsProjection]);
+      await settle();
+    }
+
+    it.each(modes)('given writer removed from Portal (with G\'s cascade) and added back at once %s, then each user grant that held writer gets exactly one cascade.changed dropping it, caused by the removal', async (_, mode) => {
+      await given(mode);
+
+      const [removal] = await append(`project-${P}`, [roleRemoved('writer'), grantCascadeChanged(G, ['reader', 'admin'])], V, vera);
+      await appendOne(`project-${P}`, roleAdded('writer', 'Writer again'), V, vera);
+      await thenSettled(mode);
+
+      if (removal === undefined) throw new Error('expected the role removal');
+      expect(await cascadesOf('ug1')).toEqual([changedBy(removal, 'ug1', C, ['reader', 'admin'])]);
+      expect(await cascadesOf('ug3')).toEqual([changedBy(removal, 'ug3', V, ['reader'])]);
+      for (const untouched of ['ug2', 'ug4', 'ug5']) expect(await cascadesOf(untouched)).toEqual([]);
+      expect(await userGrantDoc('ug1')).toMatchObject({ roleKeys: ['reader', 'admin'], sequence: 2 });
+      expect(await userGrantDoc('ug3')).toMatchObject({ roleKeys: ['reader'], sequence: 2 });
+      await replayAppendsNothing();
+    });
+
+    it.each(modes)('given G narrowed to [reader] and widened back to [reader, writer, admin] at once %s, then ug1 gets exactly one cascade.changed [reader], caused by the narrowing, and no other user grant any', async (_, mode) => {
+      await given(mode);
+
+      const narrowed = await appendOne(`project-${P}`, grantChanged(G, ['reader']), V, vera);
+      await appendOne(`project-${P}`, grantChanged(G, ['reader', 'writer', 'admin']), V, vera);
+      await thenSettled(mode);
+
+      expect(await cascadesOf('ug1')).toEqual([changedBy(narrowed, 'ug1', C, ['reader'])]);
+      for (const untouched of ['ug2', 'ug3', 'ug4', 'ug5']) expect(await cascadesOf(untouched)).toEqual([]);
+      expect(await userGrantDoc('ug1')).toMatchObject({ roleKeys: ['reader'], sequence: 2 });
+      expect(await userGrantDoc('ug2')).toMatchObject({ roleKeys: ['reader'], sequence: 1 });
+      await replayAppendsNothing();
+    });
+
+    it('given G narrowed twice ([reader, writer], then [reader]) and widened back at once before the reactor runs, then ug1 gets one cascade.changed per narrowing and ends with [reader]', async () => {
+      await givenWorld();
+
+      const first = await appendOne(`project-${P}`, grantChanged(G, ['reader', 'writer']), V, vera);
+      const second = await appendOne(`project-${P}`, grantChanged(G, ['reader']), V, vera);
+      await appendOne(`project-${P}`, grantChanged(G, ['reader', 'writer', 'admin']), V, vera);
+      await thenSettled('lagging');
+
+      expect(await cascadesOf('ug1')).toEqual([changedBy(first, 'ug1', C, ['reader', 'writer']), changedBy(second, 'ug1', C, ['reader'])]);
+      expect(await userGrantDoc('ug1')).toMatchObject({ roleKeys: ['reader'] });
+    });
+
+    it.each(modes)('given writer removed and added back %s, when ug3\'s roles are changed to [reader, writer, admin] after that (on the new state), then ug3 keeps writer: no cascade drops it', async (_, mode) => {
+      await given(mode);
+
+      const [removal] = await append(`project-${P}`, [roleRemoved('writer'), grantCascadeChanged(G, ['reader', 'admin'])], V, vera);
+      await appendOne(`project-${P}`, roleAdded('writer'), V, vera);
+      if (mode === 'live') await settle();
+      await appendOne('usergrant-ug3', userGrantChanged(GIGI, ['reader', 'writer', 'admin']), V, carla);
+      await thenSettled(mode);
+
+      if (removal === undefined) throw new Error('expected the role removal');
+      // Live, the removal's cascade was in before the change; lagging, the change came first and the removal leaves it alone.
+      expect(await cascadesOf('ug3')).toEqual(mode === 'live' ? [changedBy(removal, 'ug3', V, ['reader'])] : []);
+      expect(await userGrantDoc('ug3')).toMatchObject({ roleKeys: ['reader', 'writer', 'admin'] });
+      // ug1 never got writer back and still loses it to the removal.
+      expect(await cascadesOf('ug1')).toEqual([changedBy(removal, 'ug1', C, ['reader', 'admin'])]);
+      expect(await userGrantDoc('ug1')).toMatchObject({ roleKeys: ['reader', 'admin'] });
+      await replayAppendsNothing();
+    });
+
+    it.each(modes)('given G narrowed to [reader] and widened back %s, when ug1 is changed to [reader, writer] after that, then ug1 keeps writer', async (_, mode) => {
+      await given(mode);
+
+      const narrowed = await appendOne(`project-${P}`, grantChanged(G, ['reader']), V, vera);
+      await appendOne(`project-${P}`, grantChanged(G, ['reader', 'writer', 'admin']), V, vera);
+      if (mode === 'live') await settle();
+      await appendOne('usergrant-ug1', userGrantChanged(GIGI, ['reader', 'writer']), C, carla);
+      await thenSettled(mode);
+
+      expect(await cascadesOf('ug1')).toEqual(mode === 'live' ? [changedBy(narrowed, 'ug1', C, ['reader'])] : []);
+      expect(await userGrantDoc('ug1')).toMatchObject({ roleKeys: ['reader', 'writer'] });
+      await replayAppendsNothing();
+    });
+
+    it('given writer removed and added back before the reactor runs, when a stale change to [reader, writer, admin] lands between the removal and the re-add, then it is dropped again (decided where writer was not offered)', async () => {
+      await givenWorld();
+
+      await append(`project-${P}`, [roleRemoved('writer'), grantCascadeChanged(G, ['reader', 'admin'])], V, vera);
+      const stale = await appendOne('usergrant-ug3', userGrantChanged(GIGI, ['reader', 'writer', 'admin']), V, carla);
+      await appendOne(`project-${P}`, roleAdded('writer'), V, vera);
+      await thenSettled('lagging');
+
+      // The removal itself leaves ug3 alone (its roles were chosen after it); its own change drops writer.
+      expect(await cascadesOf('ug3')).toEqual([changedBy(stale, 'ug3', V, ['reader', 'admin'])]);
+      expect(await userGrantDoc('ug3')).toMatchObject({ roleKeys: ['reader', 'admin'] });
+    });
+
+    /**
+     * Reads never show a removed role again, at any position of the log the reactor leaves behind,
+     * even when a cascade decided for an earlier trigger (on a stream that still held the role)
+     * lands after the role was taken and given back.
+     */
+    it.each([
+      [
+        'admin removed, then writer removed and added back (ug3 on owned Portal)',
+        'ug3',
+        async () => {
+          await appendOne('usergrant-ug3', userGrantChanged(GIGI, ['reader', 'writer', 'admin']), V, carla);
+          await append(`project-${P}`, [roleRemoved('admin'), grantCascadeChanged(G, ['reader', 'writer'])], V, vera);
+          const [writerGone] = await append(`project-${P}`, [roleRemoved('writer'), grantCascadeChanged(G, ['reader'])], V, vera);
+          await appendOne(`project-${P}`, roleAdded('writer'), V, vera);
+          return writerGone;
+        },
+      ],
+      [
+        'G narrowed to [reader, writer], then to [reader], then widened back (ug1 on G)',
+        'ug1',
+        async () => {
+          await appendOne(`project-${P}`, grantChanged(G, ['reader', 'writer']), V, vera);
+          const writerGone = await appendOne(`project-${P}`, grantChanged(G, ['reader']), V, vera);
+          await appendOne(`project-${P}`, grantChanged(G, ['reader', 'writer', 'admin']), V, vera);
+          return writerGone;
+        },
+      ],
+    ])('given %s before the reactor runs, then at no position after writer went does the read model show writer on %s', async (_, userGrantId, triggers) => {
+      await givenWorld();
+      const writerGone = await triggers();
+      if (writerGone === undefined) throw new Error('expected the trigger taking writer away');
+      await thenSettled('lagging');
+
+      const view = new MemoryView();
+      const shown: string[] = [];
+      for (const event of await eventStore.readAll()) {
+        await project(userGrantsProjection, [event], view);
+        const roleKeys = ((await view.get(USER_GRANTS, userGrantId)) as { roleKeys?: string[] } | null)?.roleKeys ?? [];
+        if (event.position >= writerGone.position && roleKeys.includes('writer')) shown.push(`${event.position} ${event.type} → ${JSON.stringify(roleKeys)}`);
+      }
+      expect(shown).toEqual([]);
     });
   });
 
@@ -485,26 +654,78 @@ describe('user grant cascades reactor on SQLite stores', () => {
       await givenWorld();
       const executor = new CommandExecutor(eventStore, ids, clock, taken);
       const grantChange = await appendOne(`project-${P}`, grantChanged(G, ['reader']), V, vera);
-      expect(await reconcileUserGrant(executor, 'ug1', grantChange)).toBe(1);
-      // A stale UpdateUserGrant puts admin back after the cascade.
+      // Told only writer was taken away, the cascade keeps admin: ug1 is still out of line with G.
+      expect(await reconcileUserGrant(executor, 'ug1', grantChange, new Set(['writer']))).toBe(1);
+      const head = await eventStore.headPosition();
+
+      // Reconciled again for the same trigger, now with admin too: the decision (drop admin) gets the
+      // same derived id as the cascade already there, so the store appends nothing.
+      await reconcileUserGrant(executor, 'ug1', grantChange, new Set(['writer', 'admin']));
+
+      expect(await eventStore.headPosition()).toBe(head);
+      expect(await cascadesOf('ug1')).toEqual([changedBy(grantChange, 'ug1', C, ['reader', 'admin'])]);
+    });
+
+    it('given G changed to [reader] and a stale change putting admin back after the cascade, when each trigger is reconciled (twice), then the old trigger leaves the newer choice alone and the stale change drops admin once', async () => {
+      await givenWorld();
+      const executor = new CommandExecutor(eventStore, ids, clock, taken);
+      const grantChange = await appendOne(`project-${P}`, grantChanged(G, ['reader']), V, vera);
+      expect(await reconcileUserGrant(executor, 'ug1', grantChange, new Set(['writer', 'admin']))).toBe(1);
+      // A stale UpdateUserGrant (decided before the grant change) puts admin back after the cascade.
       const stale = await appendOne('usergrant-ug1', userGrantChanged(GIGI, ['reader', 'admin']), C, carla);
 
-      await reconcileUserGrant(executor, 'ug1', grantChange);
-      await reconcileUserGrant(executor, 'ug1', stale);
-      await reconcileUserGrant(executor, 'ug1', stale);
+      // The grant change is older than the roles ug1 holds now (rolesDecidedAt): nothing.
+      expect(await reconcileUserGrant(executor, 'ug1', grantChange, new Set(['writer', 'admin']))).toBe(0);
+      // The stale change, reconciled with what G does not offer where it landed, drops admin; once.
+      expect(await reconcileUserGrant(executor, 'ug1', stale, new Set(['admin']))).toBe(1);
+      await reconcileUserGrant(executor, 'ug1', stale, new Set(['admin']));
 
       expect(await cascadesOf('ug1')).toEqual([changedBy(grantChange, 'ug1', C, ['reader']), changedBy(stale, 'ug1', C, ['reader'])]);
     });
 
-    it('given a user grant in line with its project grant, when reconciled, then nothing is appended and it answers 0', async () => {
+    it('given a user grant in line with its project grant, when reconciled with nothing taken away, then nothing is appended and it answers 0', async () => {
       await givenWorld();
       const executor = new CommandExecutor(eventStore, ids, clock, taken);
       const head = await eventStore.headPosition();
       const trigger = await appendOne(`project-${P}`, grantDeactivated(G), V, vera);
 
-      expect(await reconcileUserGrant(executor, 'ug1', trigger)).toBe(0);
-      expect(await reconcileUserGrant(executor, 'nonexistent', trigger)).toBe(0);
+      expect(await reconcileUserGrant(executor, 'ug1', trigger, new Set())).toBe(0);
+      expect(await reconcileUserGrant(executor, 'nonexistent', trigger, new Set(['reader']))).toBe(0);
       expect(await eventStore.headPosition()).toBe(head + 1);
+    });
+
+    it('given roles taken away that the user grant does not hold, when reconciled, then nothing is appended', async () => {
+      await givenWorld();
+      const executor = new CommandExecutor(eventStore, ids, clock, taken);
+      const trigger = await appendOne(`project-${P}`, grantChanged(G, ['writer', 'admin']), V, vera);
+      const head = await eventStore.headPosition();
+
+      // bob's ug2 holds [reader] only... as if the trigger had taken writer and admin.
+      expect(await reconcileUserGrant(executor, 'ug2', trigger, new Set(['writer', 'admin']))).toBe(0);
+      expect(await eventStore.headPosition()).toBe(head);
+    });
+
+    it('given G was removed, when a user grant of G is reconciled for any set of roles, then removal comes first: cascade.removed only', async () => {
+      await givenWorld();
+      const executor = new CommandExecutor(eventStore, ids, clock, taken);
+      const removal = await appendOne(`project-${P}`, grantRemoved(G, C), V, vera);
+
+      expect(await reconcileUserGrant(executor, 'ug1', removal, new Set(['writer']))).toBe(1);
+      expect(await reconcileUserGrant(executor, 'ug2', removal, new Set())).toBe(1);
+
+      expect(await cascadesOf('ug1')).toEqual([removedBy(removal, 'ug1', C)]);
+      expect(await cascadesOf('ug2')).toEqual([removedBy(removal, 'ug2', C)]);
+    });
+
+    it('given admin removed and added back, when ug3 is changed to hold admin after that, then reconciling the removal appends nothing: the later choice stands', async () => {
+      await givenWorld();
+      const executor = new CommandExecutor(eventStore, ids, clock, taken);
+      const removal = only(await append(`project-${P}`, roleRemoved('admin'), V, vera));
+      await appendOne(`project-${P}`, roleAdded('admin'), V, vera);
+      await appendOne('usergrant-ug3', userGrantChanged(GIGI, ['reader', 'writer', 'admin']), V, carla);
+
+      expect(await reconcileUserGrant(executor, 'ug3', removal, new Set(['admin']))).toBe(0);
+      expect(await cascadesOf('ug3')).toEqual([]);
     });
 
     it('given the cascade for ug1 cannot be appended, when V removes G, then the reactor stops on that event with a failure record (fail closed) while the read model keeps going; after a retry both grants end with exactly one cascade.removed', async () => {

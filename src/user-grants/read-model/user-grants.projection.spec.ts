@@ -74,7 +74,6 @@ describe('user grants projection: user.grant.added', () => {
       userId: GIGI,
       projectId: P,
       projectGrantId: G,
-      storedRoleKeys: ['reader'],
       roleKeys: ['reader'],
       state: 'active',
       projectGrantState: 'active',
@@ -104,6 +103,8 @@ describe('user grants projection: user.grant.added', () => {
       },
     };
     expect(view.docs(USER_GRANTS)).toEqual([expected]);
+    // Removal is permanent: no second list of the roles the stream holds is kept to restore from.
+    expect(view.docs(USER_GRANTS)[0]).not.toHaveProperty('storedRoleKeys');
   });
 
   it('given gigi granted on owned Portal by V, then the owning org is V, the user org is C, and there is no project grant state', async () => {
@@ -141,7 +142,29 @@ describe('user grants projection: user.grant.added', () => {
 
     const view = await project(userGrantsProjection, history.events);
 
-    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ storedRoleKeys: ['reader', 'writer'], roleKeys: ['reader'] });
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'] });
+  });
+
+  it('given writer dropped on insert, when G offers writer again, then the user grant does not get it (dropped for good)', async () => {
+    const history = setup();
+    history.record(`project-${P}`, grantChanged(G, ['reader']), byV); // 14
+    history.record(grantOf('ug1'), userGrantAdded(GIGI, P, G, ['reader', 'writer']), byC); // 15
+    history.record(`project-${P}`, grantChanged(G, ['reader', 'writer']), byV); // 16
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], sequence: 1, changeDate: iso(15) });
+  });
+
+  it('given writer removed from Portal and added back before the user grant with [reader, writer] was processed, then it keeps writer (offered when it was added)', async () => {
+    const history = setup();
+    history.record(`project-${P}`, roleRemoved('writer'), byV);
+    history.record(`project-${P}`, roleAdded('writer'), byV);
+    history.record(grantOf('ug1'), userGrantAdded(GIGI, P, undefined, ['reader', 'writer']), byV);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader', 'writer'] });
   });
 
   it('given writer was removed from owned Portal before the user grant was processed, then writer is dropped on insert', async () => {
@@ -213,18 +236,32 @@ describe('user grants projection: own events', () => {
 
     const view = await project(userGrantsProjection, history.events);
 
-    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ storedRoleKeys: ['writer'], roleKeys: ['writer'], sequence: 2, creationDate: iso(14), changeDate: iso(16) });
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['writer'], sequence: 2, creationDate: iso(14), changeDate: iso(16) });
     expect(await view.get(USER_GRANTS, 'ug2')).toMatchObject({ sequence: 1, changeDate: iso(15) });
   });
 
-  it('given user.grant.changed to a role G no longer offers, then the stored list keeps it and roleKeys does not', async () => {
+  it('given user.grant.changed to a role G no longer offers, then roleKeys drops it; when G offers it again, it does not return', async () => {
     const history = withGrants();
-    history.record(`project-${P}`, grantChanged(G, ['reader']), byV);
-    history.record<UserGrantEvent>(grantOf('ug1'), userGrantChanged(GIGI, ['reader', 'writer']), byC);
+    history.record(`project-${P}`, grantChanged(G, ['reader']), byV); // 16
+    history.record<UserGrantEvent>(grantOf('ug1'), userGrantChanged(GIGI, ['reader', 'writer']), byC); // 17
+    const changed = await project(userGrantsProjection, history.events);
+    history.record(`project-${P}`, grantChanged(G, ['reader', 'writer']), byV); // 18
+    const widened = await project(userGrantsProjection, history.events);
 
-    const view = await project(userGrantsProjection, history.events);
+    expect(await changed.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], sequence: 2, changeDate: iso(17) });
+    expect(await widened.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], sequence: 2, changeDate: iso(17) });
+  });
 
-    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ storedRoleKeys: ['reader', 'writer'], roleKeys: ['reader'] });
+  it('given writer removed from G and G widened back, when user.grant.changed gives writer again, then roleKeys shows it (a caller\'s choice on the new state)', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, grantChanged(G, ['reader']), byV); // 16
+    history.record(`project-${P}`, grantChanged(G, ['reader', 'writer']), byV); // 17
+    const readded = await project(userGrantsProjection, history.events);
+    history.record<UserGrantEvent>(grantOf('ug1'), userGrantChanged(GIGI, ['writer', 'reader']), byC); // 18
+    const changed = await project(userGrantsProjection, history.events);
+
+    expect(await readded.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], sequence: 1 });
+    expect(await changed.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['writer', 'reader'], sequence: 2, changeDate: iso(18) });
   });
 
   it('given user.grant.cascade.changed, then roles, sequence and changeDate follow it', async () => {
@@ -233,7 +270,7 @@ describe('user grants projection: own events', () => {
 
     const view = await project(userGrantsProjection, history.events);
 
-    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], storedRoleKeys: ['reader'], sequence: 2, changeDate: iso(16) });
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], sequence: 2, changeDate: iso(16) });
   });
 
   it('given user.grant.deactivated then reactivated, then state, sequence and changeDate follow each', async () => {
@@ -276,20 +313,79 @@ describe('user grants projection: reactions to project, grant and user events', 
 
     const view = await project(userGrantsProjection, history.events);
 
-    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], storedRoleKeys: ['reader', 'writer'], sequence: 1, changeDate: iso(14) });
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], sequence: 1, changeDate: iso(14) });
     expect(await view.get(USER_GRANTS, 'ug2')).toMatchObject({ roleKeys: ['reader'], sequence: 1, changeDate: iso(15) });
   });
 
-  it('given writer removed from Portal and added again before any cascade, then the owned user grant shows stored ∩ allowed again', async () => {
+  it('given writer removed from Portal and added again before any cascade, then neither the owned user grant nor the one on G shows writer again, and their details stay', async () => {
     const history = withGrants();
-    history.record(`project-${P}`, [roleRemoved('writer'), grantCascadeChanged(G, ['reader'])], byV);
-    history.record(`project-${P}`, roleAdded('writer'), byV);
+    history.record(`project-${P}`, [roleRemoved('writer'), grantCascadeChanged(G, ['reader'])], byV); // 17, 18
+    history.record(`project-${P}`, roleAdded('writer'), byV); // 19
 
     const view = await project(userGrantsProjection, history.events);
 
-    expect(await view.get(USER_GRANTS, 'ug2')).toMatchObject({ roleKeys: ['reader', 'writer'], storedRoleKeys: ['reader', 'writer'], sequence: 1 });
-    // G lost writer by its cascade, so the user grant on G does not get it back.
-    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'] });
+    expect(await view.get(USER_GRANTS, 'ug2')).toMatchObject({ roleKeys: ['reader'], sequence: 1, changeDate: iso(15) });
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], sequence: 1, changeDate: iso(14) });
+  });
+
+  it('given writer removed from Portal and added again, when G is given writer again too, then the user grant on G still does not show it', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, [roleRemoved('writer'), grantCascadeChanged(G, ['reader'])], byV);
+    history.record(`project-${P}`, [roleAdded('writer'), grantChanged(G, ['reader', 'writer'])], byV);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], sequence: 1 });
+    expect(await view.get(USER_GRANTS, 'ug2')).toMatchObject({ roleKeys: ['reader'], sequence: 1 });
+  });
+
+  it('given G narrowed to [writer] and widened back to [reader, writer], then the user grant on G does not show reader again; the owned one was never touched', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, grantChanged(G, ['writer']), byV); // 17
+    const narrowed = await project(userGrantsProjection, history.events);
+    history.record(`project-${P}`, grantChanged(G, ['reader', 'writer']), byV); // 18
+    const widened = await project(userGrantsProjection, history.events);
+
+    expect(await narrowed.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['writer'], sequence: 1 });
+    expect(await widened.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['writer'], sequence: 1, changeDate: iso(14) });
+    expect(await widened.get(USER_GRANTS, 'ug2')).toMatchObject({ roleKeys: ['reader', 'writer'] });
+  });
+
+  it('given G narrowed by project.grant.cascade.changed and widened back, then the user grant on G does not show the role again', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, grantCascadeChanged(G, ['writer']), byV);
+    history.record(`project-${P}`, grantChanged(G, ['reader', 'writer']), byV);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['writer'] });
+  });
+
+  /**
+   * The reactor decided admin's cascade on the stream, which still held writer, and it lands after
+   * writer was taken and given back: a cascade only takes roles away, so writer stays out.
+   */
+  it('given admin removed, then writer removed and added back, when the cascade of admin\'s removal (still listing writer) arrives, then the owned user grant does not show writer again', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, roleAdded('admin'), byV); // 17
+    history.record<UserGrantEvent>(grantOf('ug2'), userGrantChanged(GIGI, ['reader', 'writer', 'admin']), byV); // 18
+    history.record(`project-${P}`, roleRemoved('admin'), byV); // 19
+    history.record(`project-${P}`, [roleRemoved('writer'), grantCascadeChanged(G, ['reader'])], byV); // 20, 21
+    history.record(`project-${P}`, roleAdded('writer'), byV); // 22
+    history.record<UserGrantEvent>(grantOf('ug2'), userGrantCascadeChanged(['reader', 'writer']), byV); // 23: admin's cascade
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug2')).toMatchObject({ roleKeys: ['reader'], sequence: 3, changeDate: iso(23) });
+  });
+
+  it('given G deactivated and reactivated after losing writer, then writer does not come back', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, [grantChanged(G, ['reader']), grantDeactivated(G), grantChanged(G, ['reader', 'writer']), grantReactivated(G)], byV);
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], projectGrantState: 'active' });
   });
 
   it('given project.role.removed of reader on Portal, then the Quarry user grant holding its own reader is untouched', async () => {
@@ -311,7 +407,7 @@ describe('user grants projection: reactions to project, grant and user events', 
 
     const view = await project(userGrantsProjection, history.events);
 
-    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['writer'], storedRoleKeys: ['reader', 'writer'], sequence: 1, changeDate: iso(14) });
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['writer'], sequence: 1, changeDate: iso(14) });
     expect(await view.get(USER_GRANTS, 'ug2')).toMatchObject({ roleKeys: ['reader', 'writer'] });
   });
 
@@ -390,20 +486,32 @@ describe('user grants projection: lifecycle details', () => {
     history.record<UserGrantEvent>(grantOf('ug1'), userGrantCascadeChanged(['reader']), byC); // 24
     const cascaded = await project(userGrantsProjection, history.events);
 
-    expect(await untouched.get(USER_GRANTS, 'ug1')).toMatchObject({ sequence: 1, creationDate: iso(14), changeDate: iso(14), roleKeys: ['reader', 'writer'], state: 'active' });
-    expect(await cascaded.get(USER_GRANTS, 'ug1')).toMatchObject({ sequence: 2, creationDate: iso(14), changeDate: iso(24), roleKeys: ['reader'], storedRoleKeys: ['reader'] });
+    // writer left with its removal (16) and stays gone although Portal and G offer it again (18, 19).
+    expect(await untouched.get(USER_GRANTS, 'ug1')).toMatchObject({ sequence: 1, creationDate: iso(14), changeDate: iso(14), roleKeys: ['reader'], state: 'active' });
+    expect(await cascaded.get(USER_GRANTS, 'ug1')).toMatchObject({ sequence: 2, creationDate: iso(14), changeDate: iso(24), roleKeys: ['reader'] });
     expect(await cascaded.get(USER_GRANTS, 'ug2')).toMatchObject({ sequence: 3, changeDate: iso(23) });
   });
 
-  it('given writer removed from Portal before G got its cascade, when writer is added again, then the user grant on G shows writer again (G still offers it) without moving its details', async () => {
+  it('given writer removed from Portal before G got its cascade, when writer is added again (G still lists it), then the user grant on G does not show writer again, details unmoved', async () => {
     const history = withGrants();
     history.record(`project-${P}`, roleRemoved('writer'), byV); // 16
     const removed = await project(userGrantsProjection, history.events);
     history.record(`project-${P}`, roleAdded('writer'), byV); // 17
     const readded = await project(userGrantsProjection, history.events);
 
-    expect(await removed.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], storedRoleKeys: ['reader', 'writer'] });
-    expect(await readded.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader', 'writer'], sequence: 1, changeDate: iso(14) });
+    expect(await removed.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'] });
+    expect(await readded.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], sequence: 1, changeDate: iso(14) });
+  });
+
+  it('given writer removed and added back, when the cascade of the removal arrives, then the details move and roleKeys stay without writer', async () => {
+    const history = withGrants();
+    history.record(`project-${P}`, [roleRemoved('writer'), grantCascadeChanged(G, ['reader'])], byV); // 16, 17
+    history.record(`project-${P}`, roleAdded('writer'), byV); // 18
+    history.record<UserGrantEvent>(grantOf('ug1'), userGrantCascadeChanged(['reader']), byC); // 19
+
+    const view = await project(userGrantsProjection, history.events);
+
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], sequence: 2, changeDate: iso(19) });
   });
 
   it('given a role added to Portal that G does not offer, then the user grant on G does not show it, while the owned one does after user.grant.changed', async () => {
@@ -414,8 +522,13 @@ describe('user grants projection: lifecycle details', () => {
 
     const view = await project(userGrantsProjection, history.events);
 
-    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], storedRoleKeys: ['reader', 'admin'], sequence: 2 });
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], sequence: 2 });
     expect(await view.get(USER_GRANTS, 'ug2')).toMatchObject({ roleKeys: ['reader', 'admin'], sequence: 2 });
+
+    // G offering admin later does not give it to the user grant that was refused it.
+    history.record(`project-${P}`, grantChanged(G, ['reader', 'writer', 'admin']), byV); // 19
+    const widened = await project(userGrantsProjection, history.events);
+    expect(await widened.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], sequence: 2 });
   });
 
   it('given G deactivated, when the user grant is changed and deactivated, then its own details move and projectGrantState stays inactive', async () => {
@@ -437,14 +550,14 @@ describe('user grants projection: lifecycle details', () => {
     expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ state: 'inactive', roleKeys: ['writer'], sequence: 3, changeDate: iso(17) });
   });
 
-  it('given G changed to [reader], when user.grant.cascade.changed [reader] arrives, then stored and shown roles agree and the details move', async () => {
+  it('given G changed to [reader], when user.grant.cascade.changed [reader] arrives, then roleKeys stay [reader] and the details move', async () => {
     const history = withGrants();
     history.record(`project-${P}`, grantChanged(G, ['reader']), byV); // 16
     history.record<UserGrantEvent>(grantOf('ug1'), userGrantCascadeChanged(['reader']), byC); // 17
 
     const view = await project(userGrantsProjection, history.events);
 
-    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], storedRoleKeys: ['reader'], sequence: 2, changeDate: iso(17) });
+    expect(await view.get(USER_GRANTS, 'ug1')).toMatchObject({ roleKeys: ['reader'], sequence: 2, changeDate: iso(17) });
   });
 
   it.each([

@@ -116,12 +116,13 @@ export function evolveUserGrant(doc: UserGrantDoc, event: RecordedEvent<UserGran
     case 'user.grant.added':
       return doc;
     case 'user.grant.changed':
-    case 'user.grant.cascade.changed':
-      return {
-        ...doc,
-        ...changedBy(event),
-        roleKeys: event.data.roleKeys.filter((key) => allowed.has(key)),
-      };
+      return { ...doc, ...changedBy(event), roleKeys: event.data.roleKeys.filter((key) => allowed.has(key)) };
+    case 'user.grant.cascade.changed': {
+      // A cascade only ever takes roles away: one decided before a later removal must not bring
+      // back a role that removal already dropped here.
+      const kept = new Set(event.data.roleKeys);
+      return { ...doc, ...changedBy(event), roleKeys: doc.roleKeys.filter((key) => kept.has(key) && allowed.has(key)) };
+    }
     case 'user.grant.deactivated':
       return { ...doc, ...changedBy(event), state: 'inactive' };
     case 'user.grant.reactivated':
@@ -199,7 +200,7 @@ export const userGrantsProjection: Projection = {
         return removeWhere(view, [{ op: 'eq', field: 'projectId', value: aggregateId }]);
       case 'project.grant.removed':
         return removeWhere(view, [{ op: 'eq', field: 'projectGrantId', value: (event.data as { grantId: string }).grantId }]);
-      // A role added back before the cascade ran is offered again: roleKeys stay stored ∩ allowed.
+      // A role added back is not given back: roleKeys only ever lose roles to these events.
       case 'project.role.added':
       case 'project.role.removed':
         return restrictWhere(view, [{ op: 'eq', field: 'projectId', value: aggregateId }]);
