@@ -78,14 +78,7 @@ export class ProjectGrantsController {
     @Param('projectId') projectId: string,
     @Param('grantId') grantId: string,
   ) {
-    const query = new GetProjectGrantByIdQuery(
-      actingOrg(request),
-      pathId('GetProjectGrantByIDRequest', 'projectId', projectId),
-      pathId('GetProjectGrantByIDRequest', 'grantId', grantId),
-      'project-grant',
-    );
-    servedAt(request, reply);
-    const grant = await this.queries.execute<GetProjectGrantByIdQuery, ProjectGrantDoc>(query);
+    const grant = await getProjectGrant(this.queries, request, reply, 'GetProjectGrantByIDRequest', projectId, grantId, 'project-grant');
     return omitZero({ projectGrant: presentGrantedProject(grant) });
   }
 
@@ -170,6 +163,21 @@ export class ProjectGrantsController {
   }
 }
 
+/** One grant by project and grant id, for either of the two views that answer it. */
+async function getProjectGrant(
+  queries: QueryBus,
+  request: GrantlineRequest,
+  reply: FastifyReply,
+  requestName: string,
+  projectId: string,
+  grantId: string,
+  view: GetProjectGrantByIdQuery['view'],
+): Promise<ProjectGrantDoc> {
+  const query = new GetProjectGrantByIdQuery(actingOrg(request), pathId(requestName, 'projectId', projectId), pathId(requestName, 'grantId', grantId), view);
+  servedAt(request, reply);
+  return queries.execute<GetProjectGrantByIdQuery, ProjectGrantDoc>(query);
+}
+
 /** Runs a project-grant list and answers it in ZITADEL's list shape. */
 async function listProjectGrants(queries: QueryBus, request: GrantlineRequest, reply: FastifyReply, window: ReturnType<typeof listWindow>, filter: Filter) {
   const position = servedAt(request, reply);
@@ -239,14 +247,7 @@ export class GrantedProjectsController {
     @Param('projectId') projectId: string,
     @Param('grantId') grantId: string,
   ) {
-    const query = new GetProjectGrantByIdQuery(
-      actingOrg(request),
-      pathId('GetGrantedProjectByIDRequest', 'projectId', projectId),
-      pathId('GetGrantedProjectByIDRequest', 'grantId', grantId),
-      'granted-project',
-    );
-    servedAt(request, reply);
-    const grant = await this.queries.execute<GetProjectGrantByIdQuery, ProjectGrantDoc>(query);
+    const grant = await getProjectGrant(this.queries, request, reply, 'GetGrantedProjectByIDRequest', projectId, grantId, 'granted-project');
     return omitZero({ grantedProject: presentGrantedProject(grant) });
   }
 }
