@@ -17,14 +17,14 @@ export interface Execution<State, E extends Event> {
   readonly state: State;
   /** Events this command appended; empty for a no-op. */
   readonly appended: readonly RecordedEvent<E>[];
-  /** The stream's history before the command. */
-  readonly history: readonly RecordedEvent<E>[];
+  /** The stream's last event before the command, if any. */
+  readonly last: RecordedEvent<E> | undefined;
   /** Global position of the last event appended, or of the stream's last event on a no-op. */
   readonly position: number;
 }
 
 /** Decides on the folded state; `resourceOwner` is the owner stamped on the new events. */
-export type Decision<State, E extends Event> = (state: State, history: readonly RecordedEvent<E>[]) => {
+export type Decision<State, E extends Event> = (state: State) => {
   readonly events: readonly E[];
   readonly resourceOwner: string;
   /** Explicit event ids (reactors derive them so replays append nothing new). */
@@ -48,6 +48,14 @@ interface Reserved {
 /** How old a reservation of an object that was never written must be before it can be taken over. */
 const ABANDONED_RESERVATION_MS = 30_000;
 const MAX_ATTEMPTS = 5;
+/** Streams whose folded state is kept between commands. */
+const CACHED_STREAMS = 20_000;
+
+/** A stream folded up to its last event. */
+interface Folded {
+  readonly state: unknown;
+  readonly last: RecordedEvent | undefined;
+}
 
 /**
  * The one routine every command goes through: load the stream, fold, decide, take the unique keys
@@ -56,6 +64,11 @@ const MAX_ATTEMPTS = 5;
  * gets `GRANTLINE-Conflict`.
  */
 export class CommandExecutor {
+  /** Folded states by stream, most recently used last: a command reads only what is new. */
+  private readonly folded = new Map<string, Folded>();
+  /** Commands on one stream in this process run one at a time, so they never conflict here. */
+  private readonly streamLocks = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly store: EventStore,
     private readonly ids: IdGenerator,
@@ -70,14 +83,21 @@ export class CommandExecutor {
     decide: Decision<State, E>,
   ): Promise<Execution<State, E>> {
     const stream = `${aggregate.type}-${id}`;
+    return this.serialised(stream, () => this.executeOnStream(aggregate, stream, context, decide));
+  }
+
+  private async executeOnStream<State, E extends Event>(
+    aggregate: AggregateType<State, E>,
+    stream: string,
+    context: CommandContext,
+    decide: Decision<State, E>,
+  ): Promise<Execution<State, E>> {
     for (let attempt = 1; ; attempt += 1) {
-      const history = (await this.store.readStream(stream)) as readonly RecordedEvent<E>[];
-      let state = aggregate.initialState;
-      for (const event of history) state = aggregate.evolve(state, event);
-      const decision = decide(state, history);
-      const last = history[history.length - 1];
+      const { state: loaded, last } = await this.fold(aggregate, stream);
+      let state = loaded;
+      const decision = decide(state);
       if (decision.events.length === 0) {
-        return { state, appended: [], history, position: last?.position ?? 0 };
+        return { state, appended: [], last, position: last?.position ?? 0 };
       }
       const metadata: EventMetadata = { ...context, resourceOwner: decision.resourceOwner };
       const newEvents: NewEvent[] = decision.events.map((event, index) => ({
@@ -92,8 +112,9 @@ export class CommandExecutor {
         const appended = result.events as readonly RecordedEvent<E>[];
         const stateBefore = state;
         for (const event of appended) state = aggregate.evolve(state, event);
+        this.remember(stream, { state, last: appended[appended.length - 1] as RecordedEvent | undefined });
         await this.releaseKeys(aggregate, stateBefore, stream, decision.events, decision.resourceOwner, metadata);
-        return { state, appended, history, position: result.position };
+        return { state, appended, last, position: result.position };
       } catch (error) {
         await this.giveBackUnheld(aggregate, claimed, stream, metadata);
         if (error instanceof WrongExpectedRevision && attempt < MAX_ATTEMPTS) continue;
@@ -121,11 +142,46 @@ export class CommandExecutor {
   }
 
   /** Reads a stream and folds it, without deciding anything. */
-  async load<State, E extends Event>(aggregate: AggregateType<State, E>, id: string): Promise<{ state: State; history: readonly RecordedEvent<E>[] }> {
-    const history = (await this.store.readStream(`${aggregate.type}-${id}`)) as readonly RecordedEvent<E>[];
-    let state = aggregate.initialState;
-    for (const event of history) state = aggregate.evolve(state, event);
-    return { state, history };
+  async load<State, E extends Event>(aggregate: AggregateType<State, E>, id: string): Promise<{ state: State; last: RecordedEvent<E> | undefined }> {
+    return this.fold(aggregate, `${aggregate.type}-${id}`);
+  }
+
+  /** The stream's state: the remembered fold plus whatever was appended since (by anyone). */
+  private async fold<State, E extends Event>(aggregate: AggregateType<State, E>, stream: string): Promise<{ state: State; last: RecordedEvent<E> | undefined }> {
+    const known = this.folded.get(stream);
+    let state = (known?.state as State | undefined) ?? aggregate.initialState;
+    let last = known?.last as RecordedEvent<E> | undefined;
+    const newer = (await this.store.readStream(stream, last === undefined ? 0 : last.revision + 1)) as readonly RecordedEvent<E>[];
+    for (const event of newer) state = aggregate.evolve(state, event);
+    if (newer.length > 0) {
+      last = newer[newer.length - 1];
+      this.remember(stream, { state, last: last as RecordedEvent | undefined });
+    }
+    return { state, last };
+  }
+
+  /** Keeps a fold unless a newer one was remembered meanwhile; evicts the least recently used. */
+  private remember(stream: string, folded: Folded): void {
+    const current = this.folded.get(stream);
+    if (current !== undefined && (current.last?.revision ?? -1) > (folded.last?.revision ?? -1)) return;
+    this.folded.delete(stream);
+    this.folded.set(stream, folded);
+    if (this.folded.size > CACHED_STREAMS) {
+      const oldest = this.folded.keys().next().value;
+      if (oldest !== undefined) this.folded.delete(oldest);
+    }
+  }
+
+  private async serialised<T>(stream: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.streamLocks.get(stream) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.catch(() => undefined);
+    this.streamLocks.set(stream, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.streamLocks.get(stream) === tail) this.streamLocks.delete(stream);
+    }
   }
 
   private async claimKeys<State, E extends Event>(

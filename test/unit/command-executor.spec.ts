@@ -74,7 +74,7 @@ describe('CommandExecutor on the SQLite event store', () => {
       expect(result.appended).toEqual(await store.readStream('user-u1'));
       expect(result.position).toBe(recorded?.position);
       expect(result.state).toEqual({ status: 'active', owner: C, userName: 'gigi' });
-      expect(result.history).toEqual([]);
+      expect(result.last).toBeUndefined();
     });
 
     it('given a user, when a decision returns no events, then nothing is appended and the last event\'s position is returned', async () => {
@@ -93,7 +93,8 @@ describe('CommandExecutor on the SQLite event store', () => {
     it('given no stream, when a decision returns no events, then nothing is appended and the position is 0', async () => {
       const noOp = await executor.execute(userAggregate, 'nobody', context, () => ({ events: [], resourceOwner: C }));
 
-      expect(noOp).toMatchObject({ appended: [], position: 0, history: [] });
+      expect(noOp).toMatchObject({ appended: [], position: 0 });
+      expect(noOp.last).toBeUndefined();
       expect(await store.headPosition()).toBe(0);
     });
 
@@ -200,17 +201,32 @@ describe('CommandExecutor on the SQLite event store', () => {
       await executor.execute(projectAggregate, 'p', context, () => ({ events: [projectAdded('Portal')], resourceOwner: C }));
     }
 
-    const whenAddRole = (key: string, decisions: { count: number }) =>
-      executor.execute(projectAggregate, 'p', context, (state) => {
+    const whenAddRole = (key: string, decisions: { count: number }, through: CommandExecutor = executor) =>
+      through.execute(projectAggregate, 'p', context, (state) => {
         decisions.count += 1;
         return { events: decideAddProjectRoles({ actingOrg: C, roles: [{ key, displayName: key, group: '' }] }, state), resourceOwner: C };
       });
 
-    it('given Portal, when reader and writer are added concurrently, then both succeed, one after a retry on a fresh load', async () => {
+    it('given Portal, when reader and writer are added concurrently in one process, then both succeed, the second deciding on the first', async () => {
       await givenPortal();
       const decisions = { count: 0 };
 
       const [reader, writer] = await Promise.all([whenAddRole('reader', decisions), whenAddRole('writer', decisions)]);
+
+      const stream = await store.readStream('project-p');
+      expect(stream.slice(1).map((event) => (event.data as { key: string }).key)).toEqual(['reader', 'writer']);
+      expect(writer.last?.revision).toBe(1);
+      expect([...writer.state.roles.keys()]).toEqual(['reader', 'writer']);
+      expect(reader.appended[0]?.revision).toBe(1);
+      expect(decisions.count).toBe(2);
+    });
+
+    it('given Portal, when reader and writer are added concurrently by two processes, then both succeed, one after a retry on a fresh load', async () => {
+      await givenPortal();
+      const decisions = { count: 0 };
+      const otherProcess = new CommandExecutor(store, ids, clock, taken);
+
+      const [reader, writer] = await Promise.all([whenAddRole('reader', decisions), whenAddRole('writer', decisions, otherProcess)]);
 
       const stream = await store.readStream('project-p');
       expect(stream.map((event) => [event.revision, event.type])).toEqual([
@@ -221,7 +237,7 @@ describe('CommandExecutor on the SQLite event store', () => {
       expect(stream.slice(1).map((event) => (event.data as { key: string }).key).sort()).toEqual(['reader', 'writer']);
       const retried = reader.appended[0]?.revision === 2 ? reader : writer;
       expect([...retried.state.roles.keys()].sort()).toEqual(['reader', 'writer']);
-      expect(retried.history).toHaveLength(2);
+      expect(retried.last?.revision).toBe(1);
       expect(decisions.count).toBe(3);
     });
 

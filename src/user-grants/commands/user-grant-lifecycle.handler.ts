@@ -25,7 +25,7 @@ const DECIDE = {
 /** Details of a user grant command: the appended event, or the stream's last event on a no-op. */
 function userGrantOutcome(result: Execution<UserGrantState, UserGrantEvent>): CommandOutcome {
   if (result.appended.length > 0) return { details: detailsOfAppended(result.appended, result.state.owner) };
-  return { details: detailsOfAppended(result.history, result.state.owner) };
+  return { details: detailsOfAppended(result.last === undefined ? [] : [result.last], result.state.owner) };
 }
 
 @CommandHandler(UpdateUserGrantCommand)
