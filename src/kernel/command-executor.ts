@@ -51,6 +51,33 @@ const MAX_ATTEMPTS = 5;
 /** Streams whose folded state is kept between commands. */
 const CACHED_STREAMS = 20_000;
 
+/** A command waiting for its stream's turn. */
+interface Pending {
+  readonly aggregate: AggregateType<unknown, Event>;
+  readonly context: CommandContext;
+  readonly decide: Decision<unknown, Event>;
+  readonly resolve: (execution: Execution<unknown, Event>) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** What one command of a batch decided: its events and reservations, or its error. */
+interface Planned {
+  readonly pending: Pending;
+  readonly error?: unknown;
+  readonly events?: readonly NewEvent[];
+  readonly decided?: readonly Event[];
+  readonly resourceOwner?: string;
+  readonly metadata?: EventMetadata;
+  readonly claimed?: readonly UniqueKey[];
+}
+
+const EMPTY_METADATA: EventMetadata = { actor: '', resourceOwner: '', correlationId: '', causationId: '' };
+
+/** A decided event as the store will record it, for deciding the next command of a batch. */
+function provisional(stream: string, revision: number, event: NewEvent, now: Date): RecordedEvent {
+  return { id: event.id, stream, type: event.type, revision, position: 0, createdAt: now, data: event.data, metadata: event.metadata } as RecordedEvent;
+}
+
 /** A stream folded up to its last event. */
 interface Folded {
   readonly state: unknown;
@@ -66,8 +93,8 @@ interface Folded {
 export class CommandExecutor {
   /** Folded states by stream, most recently used last: a command reads only what is new. */
   private readonly folded = new Map<string, Folded>();
-  /** Commands on one stream in this process run one at a time, so they never conflict here. */
-  private readonly streamLocks = new Map<string, Promise<unknown>>();
+  /** Commands waiting per stream; a stream with an entry has a drain running. */
+  private readonly queues = new Map<string, Pending[]>();
 
   constructor(
     private readonly store: EventStore,
@@ -83,47 +110,128 @@ export class CommandExecutor {
     decide: Decision<State, E>,
   ): Promise<Execution<State, E>> {
     const stream = `${aggregate.type}-${id}`;
-    return this.serialised(stream, () => this.executeOnStream(aggregate, stream, context, decide));
+    return new Promise<Execution<State, E>>((resolve, reject) => {
+      const pending: Pending = { aggregate, context, decide, resolve, reject } as unknown as Pending;
+      const queue = this.queues.get(stream);
+      if (queue !== undefined) {
+        queue.push(pending);
+        return;
+      }
+      this.queues.set(stream, [pending]);
+      void this.drain(stream);
+    });
   }
 
-  private async executeOnStream<State, E extends Event>(
-    aggregate: AggregateType<State, E>,
-    stream: string,
-    context: CommandContext,
-    decide: Decision<State, E>,
-  ): Promise<Execution<State, E>> {
-    for (let attempt = 1; ; attempt += 1) {
-      const { state: loaded, last } = await this.fold(aggregate, stream);
-      let state = loaded;
-      const decision = decide(state);
-      if (decision.events.length === 0) {
-        return { state, appended: [], last, position: last?.position ?? 0 };
+  /**
+   * Runs the commands queued on one stream. Commands that arrive while an append is in flight are
+   * decided together, each on the state the previous one left, and appended in one append: one
+   * stream, one fsync, no conflicts among this process's own writers.
+   */
+  private async drain(stream: string): Promise<void> {
+    for (;;) {
+      const queue = this.queues.get(stream);
+      const batch = queue?.splice(0) ?? [];
+      if (batch.length === 0) {
+        this.queues.delete(stream);
+        return;
       }
-      const metadata: EventMetadata = { ...context, resourceOwner: decision.resourceOwner };
-      const newEvents: NewEvent[] = decision.events.map((event, index) => ({
-        id: decision.eventIds?.[index] ?? this.ids.newId(),
-        type: event.type,
-        data: event.data,
-        metadata,
-      })) as NewEvent[];
-      const claimed = await this.claimKeys(aggregate, state, stream, decision.events, decision.resourceOwner, metadata);
       try {
-        const result = await this.store.append(stream, newEvents, last === undefined ? 'no_stream' : last.revision);
-        const appended = result.events as readonly RecordedEvent<E>[];
-        const stateBefore = state;
-        for (const event of appended) state = aggregate.evolve(state, event);
-        this.remember(stream, { state, last: appended[appended.length - 1] as RecordedEvent | undefined });
-        await this.releaseKeys(aggregate, stateBefore, stream, decision.events, decision.resourceOwner, metadata);
-        return { state, appended, last, position: result.position };
+        await this.executeBatch(stream, batch);
       } catch (error) {
-        await this.giveBackUnheld(aggregate, claimed, stream, metadata);
-        if (error instanceof WrongExpectedRevision && attempt < MAX_ATTEMPTS) continue;
-        if (error instanceof WrongExpectedRevision) {
-          throw new DomainError('conflict', 'GRANTLINE-Conflict', 'The object was changed by a concurrent request; retry');
-        }
-        throw error;
+        // The stream could not even be read (store unavailable): every command of the batch fails.
+        for (const pending of batch) pending.reject(error);
       }
     }
+  }
+
+  private async executeBatch(stream: string, batch: readonly Pending[]): Promise<void> {
+    const aggregate = (batch[0] as Pending).aggregate;
+    for (let attempt = 1; ; attempt += 1) {
+      const { state: loaded, last } = await this.fold(aggregate, stream);
+      const planned: Planned[] = [];
+      let state = loaded;
+      let revision = last?.revision ?? -1;
+      for (const pending of batch) {
+        let decision: ReturnType<Decision<unknown, Event>>;
+        try {
+          decision = pending.decide(state);
+        } catch (error) {
+          planned.push({ pending, error });
+          continue;
+        }
+        const metadata: EventMetadata = { ...pending.context, resourceOwner: decision.resourceOwner };
+        const events: NewEvent[] = decision.events.map((event, index) => ({
+          id: decision.eventIds?.[index] ?? this.ids.newId(),
+          type: event.type,
+          data: event.data,
+          metadata,
+        })) as NewEvent[];
+        let claimed: UniqueKey[] = [];
+        try {
+          claimed = await this.claimKeys(aggregate, state, stream, decision.events, decision.resourceOwner, metadata);
+        } catch (error) {
+          planned.push({ pending, error });
+          continue;
+        }
+        planned.push({ pending, events, decided: decision.events, resourceOwner: decision.resourceOwner, metadata, claimed });
+        // The next command decides on the state this one leaves (details fixed up after the append).
+        for (const event of events) {
+          revision += 1;
+          state = aggregate.evolve(state, provisional(stream, revision, event, this.clock.now()));
+        }
+      }
+      const toAppend = planned.flatMap((plan) => plan.events ?? []);
+      try {
+        const result = toAppend.length === 0 ? null : await this.store.append(stream, toAppend, last === undefined ? 'no_stream' : last.revision);
+        await this.settle(stream, aggregate, loaded, last, planned, result?.events ?? []);
+        return;
+      } catch (error) {
+        for (const plan of planned) {
+          if (plan.claimed !== undefined) await this.giveBackUnheld(aggregate, plan.claimed, stream, plan.metadata ?? EMPTY_METADATA);
+        }
+        if (error instanceof WrongExpectedRevision && attempt < MAX_ATTEMPTS) continue;
+        const failure =
+          error instanceof WrongExpectedRevision
+            ? new DomainError('conflict', 'GRANTLINE-Conflict', 'The object was changed by a concurrent request; retry')
+            : error;
+        for (const pending of batch) pending.reject(failure);
+        return;
+      }
+    }
+  }
+
+  /** Answers each command of an appended batch with its own events and the real state after them. */
+  private async settle(
+    stream: string,
+    aggregate: AggregateType<unknown, Event>,
+    loaded: unknown,
+    lastBefore: RecordedEvent | undefined,
+    planned: readonly Planned[],
+    recorded: readonly RecordedEvent[],
+  ): Promise<void> {
+    let state = loaded;
+    let last = lastBefore;
+    let offset = 0;
+    for (const plan of planned) {
+      if (plan.error !== undefined) {
+        plan.pending.reject(plan.error);
+        continue;
+      }
+      const own = recorded.slice(offset, offset + (plan.events?.length ?? 0));
+      offset += own.length;
+      const stateBefore = state;
+      const lastBeforeOwn = last;
+      for (const event of own) state = aggregate.evolve(state, event);
+      if (own.length > 0) last = own[own.length - 1];
+      try {
+        await this.releaseKeys(aggregate, stateBefore, stream, plan.decided ?? [], plan.resourceOwner ?? '', plan.metadata ?? EMPTY_METADATA);
+      } catch (error) {
+        plan.pending.reject(error);
+        continue;
+      }
+      plan.pending.resolve({ state, appended: own, last: lastBeforeOwn, position: own.length > 0 ? (last?.position ?? 0) : (lastBeforeOwn?.position ?? 0) });
+    }
+    if (recorded.length > 0) this.remember(stream, { state, last });
   }
 
   /**
@@ -172,17 +280,7 @@ export class CommandExecutor {
     }
   }
 
-  private async serialised<T>(stream: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.streamLocks.get(stream) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const tail = run.catch(() => undefined);
-    this.streamLocks.set(stream, tail);
-    try {
-      return await run;
-    } finally {
-      if (this.streamLocks.get(stream) === tail) this.streamLocks.delete(stream);
-    }
-  }
+
 
   private async claimKeys<State, E extends Event>(
     aggregate: AggregateType<State, E>,

@@ -17,7 +17,6 @@ export interface ProjectLookup extends Doc {
   readonly name: string;
   readonly ownerId: string;
   readonly roles: readonly string[];
-  readonly grantIds: readonly string[];
 }
 
 export interface GrantLookup extends Doc {
@@ -48,7 +47,7 @@ export const LOOKUP_COLLECTIONS: Record<LookupKind, CollectionSpec> = {
 
 export const LOOKUP_EVENT_TYPES: Record<LookupKind, readonly string[]> = {
   orgs: ['org.added', 'org.domain.primary.set'],
-  projects: ['project.added', 'project.removed', 'project.role.added', 'project.role.removed', 'project.grant.added', 'project.grant.removed'],
+  projects: ['project.added', 'project.removed', 'project.role.added', 'project.role.removed'],
   grants: [
     'project.grant.added',
     'project.grant.changed',
@@ -101,7 +100,7 @@ async function updateOrgLookup(event: RecordedEvent, id: string, view: Projectio
 async function updateProjectLookup(event: RecordedEvent<ProjectEvent>, id: string, view: ProjectionView): Promise<void> {
   const collection = LOOKUP_COLLECTIONS.projects.name;
   if (event.type === 'project.added') {
-    const project: ProjectLookup = { id, name: event.data.name, ownerId: event.metadata.resourceOwner, roles: [], grantIds: [] };
+    const project: ProjectLookup = { id, name: event.data.name, ownerId: event.metadata.resourceOwner, roles: [] };
     await view.put(collection, project);
     return;
   }
@@ -118,12 +117,6 @@ async function updateProjectLookup(event: RecordedEvent<ProjectEvent>, id: strin
       break;
     case 'project.role.removed':
       await view.put(collection, { ...project, roles: project.roles.filter((key) => key !== event.data.key) });
-      break;
-    case 'project.grant.added':
-      await view.put(collection, { ...project, grantIds: withItem(project.grantIds, event.data.grantId) });
-      break;
-    case 'project.grant.removed':
-      await view.put(collection, { ...project, grantIds: project.grantIds.filter((grantId) => grantId !== event.data.grantId) });
       break;
     default:
       break;
