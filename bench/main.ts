@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GrantlineService } from './lib/grantline';
-import { loadAverage, type Pinning, pinThisProcess, runInfo } from './lib/machine';
+import { cpuSnapshot, foreignCpuPercent, loadAverage, type Pinning, pinThisProcess, runInfo } from './lib/machine';
 import { markdownTable, table } from './lib/report';
+import { runningPids } from './lib/server-process';
 import { appendScenario } from './scenarios/append';
 import { getMyOrgCeiling, helloCeilings } from './scenarios/ceilings';
 import { commandsScenario } from './scenarios/commands';
@@ -67,15 +68,18 @@ async function main(): Promise<void> {
   log(`  machine: ${info.cpuModel}, ${info.cores} cores, ${info.platform}`);
   log(`  node:    ${info.node}`);
   log(`  cpus:    ${pinning.note}`);
-  log(`  load:    ${info.loadAverage} (1-min load average at start)${info.loadAverage > 0.5 ? ' — WARNING: something else is running; figures will be low and noisy' : ''}`);
+  log(`  load:    ${info.loadAverage} (1-min load average at start; what other processes take during each scenario is printed after it)`);
   log(`  NODE_ENV=production for the servers, GRANTLINE_LOG_LEVEL=warn; scenarios: ${[...scenarios].join(', ')}`);
   log('');
 
   let service: GrantlineService | null = null;
+  /** Per scenario: how much of the machine other processes used meanwhile (they skew the figures). */
+  const interference: Record<string, number | null> = {};
   try {
     for (const scenario of SCENARIOS) {
       if (!scenarios.has(scenario)) continue;
       const scenarioStarted = Date.now();
+      const cpuBefore = cpuSnapshot(runningPids());
       log(`[${scenario}]`);
       switch (scenario) {
         case 'fsync':
@@ -98,7 +102,9 @@ async function main(): Promise<void> {
           await readsScenario(context, service);
           break;
       }
-      log(`  (${((Date.now() - scenarioStarted) / 1000).toFixed(1)} s)`);
+      const foreign = foreignCpuPercent(cpuBefore, cpuSnapshot(runningPids()));
+      interference[scenario] = foreign;
+      log(`  (${((Date.now() - scenarioStarted) / 1000).toFixed(1)} s${foreign !== null ? `; other processes used ${foreign} % of the machine meanwhile` : ''})`);
     }
   } finally {
     if (service !== null) {
@@ -114,7 +120,7 @@ async function main(): Promise<void> {
   log(`Results (${quick ? 'quick' : 'full'} run, ${((Date.now() - started) / 1000).toFixed(0)} s; ${info.commit}; ${info.cpuModel} × ${info.cores}; node ${info.node}; load average ${info.loadAverage} at start, ${loadAtEnd} at end)`);
   if (dataSet !== undefined) {
     log(
-      `Read data set: ${dataSet.orgs} orgs, ${dataSet.projects} project, ${dataSet.projectGrants} project grants, ${dataSet.userGrants} user grants ` +
+      `Read data set: ${dataSet.orgs} orgs, ${dataSet.projects} projects, ${dataSet.projectGrants} project grants, ${dataSet.userGrants} user grants ` +
         '(the spec\'s 100 orgs / 10k projects / 100k project grants / 1M user grants set is a later issue)',
     );
   }
@@ -124,6 +130,12 @@ async function main(): Promise<void> {
     log('');
     log(markdownTable(context.rows));
   }
+  const disturbed = Object.entries(interference).filter(([, foreign]) => foreign !== null && foreign > 5);
+  log('');
+  log(`Other processes' share of the machine per scenario: ${Object.entries(interference).map(([name, foreign]) => `${name} ${foreign ?? '?'} %`).join(', ')}`);
+  if (disturbed.length > 0) {
+    log(`WARNING: other work ran during ${disturbed.map(([name]) => name).join(', ')} (> 5 % of the machine): those figures are low and noisy.`);
+  }
   const missed = context.rows.filter((row) => row.met === false);
   log('');
   log(missed.length === 0 ? 'Every target measured was met.' : `Targets missed: ${missed.map((row) => `${row.target?.id ?? ''} ${row.name}`).join('; ')}`);
@@ -131,7 +143,7 @@ async function main(): Promise<void> {
   const outDir = join(process.cwd(), 'bench-results');
   mkdirSync(outDir, { recursive: true });
   const summary = {
-    run: { ...info, loadAverageAtEnd: loadAtEnd, quick, scenarios: [...scenarios], durations: context.durations, pinning, elapsedS: (Date.now() - started) / 1000 },
+    run: { ...info, loadAverageAtEnd: loadAtEnd, foreignCpuPercent: interference, quick, scenarios: [...scenarios], durations: context.durations, pinning, elapsedS: (Date.now() - started) / 1000 },
     ceilings: context.ceilings,
     rows: context.rows,
     details: context.details,

@@ -46,6 +46,11 @@ export interface FixedRateResult {
   readonly achievedRate: number;
   /** From due time to last byte, every response. */
   readonly latency: Percentiles;
+  /**
+   * From when the request was actually handed to the socket layer: leaves out the generator's own
+   * lateness (and any wait for a free connection), so it is the lower bound of `latency`.
+   */
+  readonly latencyFromSend: Percentiles;
   /** How late the generator itself sent requests (its own jitter), ms. */
   readonly sendLagP99: number;
   /** Most connections in use. */
@@ -60,6 +65,7 @@ export async function fixedRate(options: FixedRateOptions): Promise<FixedRateRes
   const interval = 1000 / options.rate;
   const latencies = new Samples();
   const lags = new Samples();
+  const fromSend = new Samples();
   const statusCodes: Record<string, number> = {};
   let ok = 0;
   let non2xx = 0;
@@ -104,7 +110,9 @@ export async function fixedRate(options: FixedRateOptions): Promise<FixedRateRes
       pending.set(index, due);
       const settle = (status: number | null, body: string) => {
         if (finished || !pending.delete(index)) return;
-        latencies.add(performance.now() - due);
+        const now = performance.now();
+        latencies.add(now - due);
+        fromSend.add(now - sentAt);
         if (status === null) errors += 1;
         else {
           statusCodes[status] = (statusCodes[status] ?? 0) + 1;
@@ -164,6 +172,7 @@ export async function fixedRate(options: FixedRateOptions): Promise<FixedRateRes
     statusCodes,
     achievedRate: (ok + non2xx) / (result.elapsed / 1000),
     latency: latencies.percentiles(),
+    latencyFromSend: fromSend.percentiles(),
     sendLagP99: lags.percentiles().p99,
     socketsUsed,
   };

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { load } from './load';
 import type { Pinning } from './machine';
-import { type ServerProcess, sleep, startServer } from './server-process';
+import { registerTempDir, removeTempDir, type ServerProcess, sleep, startServer } from './server-process';
 
 export const BENCH_TOKEN = 'bench-bootstrap-token-0123456789abcdef';
 export const ROLES = ['reader', 'writer'] as const;
@@ -36,6 +35,7 @@ export class GrantlineService {
 
   static async start(distRoot: string, pinning: Pinning): Promise<GrantlineService> {
     const dataDir = mkdtempSync(join(tmpdir(), 'grantline-bench-data-'));
+    registerTempDir(dataDir);
     const server = await startServer({
       name: 'grantline',
       script: join(distRoot, 'src', 'main.js'),
@@ -51,7 +51,7 @@ export class GrantlineService {
       return new GrantlineService(server, dataDir, vendor, project);
     } catch (error) {
       await server.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      removeTempDir(dataDir);
       throw error;
     }
   }
@@ -129,25 +129,39 @@ export class GrantlineService {
   }
 
   /**
-   * Waits until the service is idle again: projections caught up and /healthz answering fast
-   * (work left over from an abandoned round, e.g. requests a fixed-rate round gave up on, would
-   * otherwise be charged to the next round).
+   * Waits until the service is idle again: projections caught up and the process using almost no
+   * CPU (work left over from an earlier round, e.g. requests a fixed-rate round gave up on, would
+   * otherwise be charged to the next round). Reads /proc; elsewhere only the projections are waited for.
    */
   async settle(timeoutMs = 60_000): Promise<void> {
+    await this.caughtUp(timeoutMs);
     const deadline = Date.now() + timeoutMs;
-    let fast = 0;
-    while (fast < 3 && Date.now() < deadline) {
-      const started = performance.now();
-      const health = (await (await fetch(`${this.url}/healthz`)).json()) as { projections: Array<{ lag: number }> };
-      const lagging = health.projections.some((projection) => projection.lag > 0);
-      fast = !lagging && performance.now() - started < 20 ? fast + 1 : 0;
-      await sleep(fast > 0 ? 20 : 100);
+    let idleWindows = 0;
+    let last = cpuTicks(this.server.pid);
+    while (last !== null && idleWindows < 2 && Date.now() < deadline) {
+      await sleep(200);
+      const now = cpuTicks(this.server.pid);
+      if (now === null) break;
+      // 100 ticks per second: under 10 % of a core over 200 ms is at most 2 ticks.
+      idleWindows = now - last <= 2 ? idleWindows + 1 : 0;
+      last = now;
     }
   }
 
   async stop(): Promise<void> {
     await this.server.stop();
-    rmSync(this.dataDir, { recursive: true, force: true });
+    removeTempDir(this.dataDir);
+  }
+}
+
+/** utime + stime of a process, in clock ticks; null without /proc. */
+function cpuTicks(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
   }
 }
 

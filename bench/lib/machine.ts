@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
 /** What the figures were measured on; printed and written with every run. */
@@ -18,8 +19,9 @@ export function runInfo(): RunInfo {
   const list = cpus();
   return {
     date: new Date().toISOString(),
-    commit: git(['rev-parse', '--short', 'HEAD']) ?? 'unknown',
-    dirty: dirtyTree(),
+    // BENCH_COMMIT: for a run from an exported tree (git archive) that has no .git.
+    commit: process.env.BENCH_COMMIT ?? git(['rev-parse', '--short', 'HEAD']) ?? 'unknown',
+    dirty: process.env.BENCH_COMMIT !== undefined ? false : dirtyTree(),
     cpuModel: list[0]?.model.trim() ?? 'unknown',
     cores: list.length,
     node: process.version,
@@ -83,4 +85,47 @@ export function pinThisProcess(): Pinning {
 
 function unpinned(note: string): Pinning {
   return { enabled: false, serviceCore: null, loadCore: null, note, prefix: [] };
+}
+
+/** CPU time of the whole machine and of this bench's own processes, in clock ticks (Linux). */
+export interface CpuSnapshot {
+  readonly at: number;
+  readonly busy: number;
+  readonly ours: number;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** Null where /proc is missing. `children`: pids of the servers running now. */
+export function cpuSnapshot(children: readonly number[]): CpuSnapshot | null {
+  try {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+    // Our own CPU and that of children already reaped (utime, stime, cutime, cstime)…
+    let ours = procTicks('self', true) ?? 0;
+    // …plus the servers still running.
+    for (const pid of children) ours += procTicks(String(pid), false) ?? 0;
+    return { at: Date.now(), busy: user + nice + system + irq + softirq + steal, ours };
+  } catch {
+    return null;
+  }
+}
+
+function procTicks(pid: string, withChildren: boolean): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    const own = (fields[11] ?? 0) + (fields[12] ?? 0);
+    return withChildren ? own + (fields[13] ?? 0) + (fields[14] ?? 0) : own;
+  } catch {
+    return null;
+  }
+}
+
+/** Share of the machine (all cores) other processes used between two snapshots, in %. */
+export function foreignCpuPercent(from: CpuSnapshot | null, to: CpuSnapshot | null): number | null {
+  if (from === null || to === null || to.at <= from.at) return null;
+  const capacity = ((to.at - from.at) / 1000) * TICKS_PER_SECOND * cpus().length;
+  const foreign = to.busy - from.busy - (to.ours - from.ours);
+  return Math.max(0, Math.round((1000 * foreign) / capacity) / 10);
 }

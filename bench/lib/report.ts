@@ -33,7 +33,7 @@ function formatRatio(ratio: Row['ratio']): string {
 
 function formatMet(row: Row): string {
   if (row.met === undefined) return '';
-  return row.met ? 'yes' : 'NO';
+  return row.met ? 'yes' : 'no';
 }
 
 export function table(rows: readonly Row[]): string {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Pinning } from './machine';
 
@@ -14,11 +15,35 @@ export interface ServerProcess {
 }
 
 const running = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
 
-// A bench that dies must not leave servers behind.
-process.once('exit', () => {
+/** Pids of the servers running now. */
+export function runningPids(): number[] {
+  return [...running].flatMap((child) => (child.pid !== undefined ? [child.pid] : []));
+}
+
+/** A temp dir to remove even when the bench is interrupted. */
+export function registerTempDir(dir: string): void {
+  tempDirs.add(dir);
+}
+
+export function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
+}
+
+// A bench that dies or is interrupted must leave neither servers nor data dirs behind.
+function cleanUp(): void {
   for (const child of running) child.kill('SIGKILL');
-});
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+}
+process.once('exit', cleanUp);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    cleanUp();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

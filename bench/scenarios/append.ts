@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store';
 import type { EventMetadata, NewEvent } from '../../src/kernel/event';
 import { UuidV7Generator } from '../../src/platform/uuid-v7';
+import { registerTempDir, removeTempDir } from '../lib/server-process';
 import type { BenchContext } from './context';
 
 interface Round {
@@ -88,13 +89,14 @@ export async function appendScenario(context: BenchContext): Promise<void> {
   ];
   for (const [appenders, eventsPerAppend] of shapes) {
     const dir = mkdtempSync(join(tmpdir(), 'grantline-bench-append-'));
+    registerTempDir(dir);
     const store = new SqliteEventStore(join(dir, 'events.sqlite'));
     try {
       context.log(`  append: ${appenders} appender(s) × ${eventsPerAppend} event(s) per append, ${appendS} s`);
       rounds.push(await round(store, `${appenders}x${eventsPerAppend}`, appenders, eventsPerAppend, appendS, warmUpS));
     } finally {
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     }
   }
   context.details.append = { durable: 'WAL, synchronous=FULL', rounds };

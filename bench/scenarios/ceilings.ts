@@ -24,9 +24,10 @@ function summary(result: LoadResult) {
 /** Raw node:http hello and Fastify hello, each in its own pinned process, closed loop -c 100 -p 10. */
 export async function helloCeilings(context: BenchContext): Promise<void> {
   const { throughputS, warmUpS } = context.durations;
-  const servers: Array<[key: 'nodeHello' | 'fastifyHello', name: string, script: string]> = [
+  const servers: Array<[key: 'nodeHello' | 'fastifyHello' | 'nestHello', name: string, script: string]> = [
     ['nodeHello', 'node:http hello', 'node-hello.js'],
     ['fastifyHello', FASTIFY_HELLO, 'fastify-hello.js'],
+    ['nestHello', 'NestJS hello (Fastify adapter)', 'nest-hello.js'],
   ];
   const details: Record<string, unknown> = {};
   for (const [key, name, script] of servers) {
@@ -55,6 +56,18 @@ export async function helloCeilings(context: BenchContext): Promise<void> {
       value: Math.round(fastify),
       unit: 'req/s',
       ...(ratioTo(fastify, node, 'node:http') !== undefined ? { ratio: ratioTo(fastify, node, 'node:http') } : {}),
+    });
+  }
+  const nest = context.ceilings.nestHello;
+  if (nest !== undefined) {
+    const ratio = ratioTo(nest, fastify, FASTIFY_HELLO);
+    context.rows.push({
+      scenario,
+      key: 'ceilings.nest_hello.rps',
+      name: '(diag) NestJS hello, Fastify adapter (-c 100 -p 10)',
+      value: Math.round(nest),
+      unit: 'req/s',
+      ...(ratio !== undefined ? { ratio } : {}),
     });
   }
 }

@@ -26,7 +26,7 @@ export interface BenchContext {
   readonly distRoot: string;
   readonly rows: Row[];
   /** Ceilings measured in this run (2xx req/s), for the ratios. */
-  readonly ceilings: { nodeHello?: number; fastifyHello?: number; getMyOrg?: number };
+  readonly ceilings: { nodeHello?: number; fastifyHello?: number; nestHello?: number; getMyOrg?: number };
   /** Everything measured, for the JSON summary. */
   readonly details: Record<string, unknown>;
   log(message: string): void;

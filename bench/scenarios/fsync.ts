@@ -1,8 +1,9 @@
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { round, Samples } from '../lib/stats';
+import { registerTempDir, removeTempDir } from '../lib/server-process';
 import type { BenchContext } from './context';
 
 const WRITES = 1000;
@@ -16,6 +17,7 @@ const BLOCK = 1024;
  */
 export async function fsyncScenario(context: BenchContext): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'grantline-bench-fsync-'));
+  registerTempDir(dir);
   const samples = new Samples();
   const block = Buffer.alloc(BLOCK, 0x61);
   const fd = openSync(join(dir, 'fsync.bin'), 'a');
@@ -28,7 +30,7 @@ export async function fsyncScenario(context: BenchContext): Promise<void> {
     }
   } finally {
     closeSync(fd);
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
   const p = samples.percentiles();
   context.details.fsync = { writes: WRITES, blockBytes: BLOCK, dir: tmpdir(), latencyMs: p };
