@@ -9,6 +9,8 @@ import { getMyOrgCeiling, helloCeilings } from './scenarios/ceilings';
 import { commandsScenario } from './scenarios/commands';
 import { type BenchContext, FULL, QUICK } from './scenarios/context';
 import { fsyncScenario } from './scenarios/fsync';
+import { cascadeScenario, datasetScenario, lagScenario, reads1mScenario, rywScenario, startupScenario, stopDataSetService } from './scenarios/dataset';
+import { grpcScenario } from './scenarios/grpc';
 import { readsScenario } from './scenarios/reads';
 
 /**
@@ -17,8 +19,10 @@ import { readsScenario } from './scenarios/reads';
  * reads (default: all). The HTTP scenarios always measure the ceilings first (their ratios need
  * them). Writes bench-results/latest.json.
  */
-const SCENARIOS = ['fsync', 'append', 'ceilings', 'commands', 'reads'] as const;
+const SCENARIOS = ['fsync', 'append', 'ceilings', 'commands', 'reads', 'dataset', 'reads-1m', 'grpc', 'lag', 'ryw', 'cascade', 'startup'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+/** Scenarios on the generated data set (bench/lib/dataset.ts), generated once per run. */
+const DATA_SET_SCENARIOS: ReadonlySet<Scenario> = new Set(['dataset', 'reads-1m', 'grpc', 'lag', 'ryw', 'cascade', 'startup']);
 
 function usage(): never {
   console.error(`usage: node dist/bench/main.js [--quick] [--markdown] [${SCENARIOS.join('|')} …]`);
@@ -41,7 +45,7 @@ function parseArgs(argv: readonly string[]): { quick: boolean; markdown: boolean
   }
   if (scenarios.size === 0) for (const scenario of SCENARIOS) scenarios.add(scenario);
   // Ratios are to ceilings measured in the same run.
-  if (scenarios.has('commands') || scenarios.has('reads')) scenarios.add('ceilings');
+  if (scenarios.has('commands') || scenarios.has('reads') || scenarios.has('reads-1m')) scenarios.add('ceilings');
   return { quick, markdown, scenarios };
 }
 
@@ -80,6 +84,13 @@ async function main(): Promise<void> {
       if (!scenarios.has(scenario)) continue;
       const scenarioStarted = Date.now();
       const cpuBefore = cpuSnapshot(runningPids());
+      if (DATA_SET_SCENARIOS.has(scenario) && service !== null) {
+        // The API-built service is done with: free its core and memory for the data set's service.
+        const tail = service.server.stderrTail().trim();
+        await service.stop();
+        service = null;
+        if (tail !== '') log(`grantline service stderr (last lines):\n${tail}`);
+      }
       log(`[${scenario}]`);
       switch (scenario) {
         case 'fsync':
@@ -101,12 +112,35 @@ async function main(): Promise<void> {
           service ??= await GrantlineService.start(context.distRoot, pinning);
           await readsScenario(context, service);
           break;
+        case 'dataset':
+          await datasetScenario(context);
+          break;
+        case 'reads-1m':
+          await reads1mScenario(context);
+          break;
+        case 'grpc':
+          await grpcScenario(context);
+          break;
+        case 'lag':
+          await lagScenario(context);
+          break;
+        case 'ryw':
+          await rywScenario(context);
+          break;
+        case 'cascade':
+          await cascadeScenario(context);
+          break;
+        case 'startup':
+          await startupScenario(context);
+          break;
       }
       const foreign = foreignCpuPercent(cpuBefore, cpuSnapshot(runningPids()));
       interference[scenario] = foreign;
       log(`  (${((Date.now() - scenarioStarted) / 1000).toFixed(1)} s${foreign !== null ? `; other processes used ${foreign} % of the machine meanwhile` : ''})`);
     }
   } finally {
+    const dataSetTail = await stopDataSetService();
+    if (dataSetTail !== '') log(`\ngrantline (data set) service stderr (last lines):\n${dataSetTail}`);
     if (service !== null) {
       const tail = service.server.stderrTail().trim();
       await service.stop();
@@ -122,6 +156,13 @@ async function main(): Promise<void> {
     log(
       `Read data set: ${dataSet.orgs} orgs, ${dataSet.projects} projects, ${dataSet.projectGrants} project grants, ${dataSet.userGrants} user grants ` +
         '(the spec\'s 100 orgs / 10k projects / 100k project grants / 1M user grants set is a later issue)',
+    );
+  }
+  const generated = context.details.generatedDataSet as { orgs: number; projects: number; projectGrants: number; userGrants: number; events: number } | undefined;
+  if (generated !== undefined) {
+    log(
+      `Generated data set (dataset, reads-1m, grpc, lag, ryw, cascade, startup): ${generated.orgs} orgs, ${generated.projects} projects, ${generated.projectGrants} project grants, ` +
+        `${generated.userGrants} user grants, ${generated.events} events${quick ? ' (--quick: 1/100 of the spec set)' : ' (the spec set, plus a 10,000-user-grant cascade fixture)'}`,
     );
   }
   log('');
