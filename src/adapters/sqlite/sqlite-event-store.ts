@@ -258,6 +258,9 @@ export class SqliteEventStore implements EventStore {
         if (last !== undefined) {
           await handler(events);
           position = last.position;
+          // SQLite calls are synchronous: without a turn of the event loop between batches, a
+          // catch-up over millions of events would starve HTTP and every other timer.
+          await new Promise<void>((resolve) => setImmediate(resolve));
           continue;
         }
         await new Promise<void>((resolve) => {

@@ -31,11 +31,13 @@ interface CheckpointRow {
  */
 export class SqliteReadStore implements ReadStore {
   private readonly writer: Database.Database;
-  private readonly reader: Database.Database;
+  private reader: Database.Database;
   private readonly writeLock = new Mutex();
   private readonly statements = new Map<string, Database.Statement>();
+  private commitsSinceAnalyze = 0;
+  private lastAnalyze = 0;
 
-  constructor(file: string) {
+  constructor(private readonly file: string) {
     this.writer = new Database(file);
     this.writer.pragma('journal_mode = WAL');
     // Read models can be rebuilt from the event store, so NORMAL (no fsync per commit) is enough.
@@ -44,8 +46,7 @@ export class SqliteReadStore implements ReadStore {
     this.writer.exec(`CREATE TABLE IF NOT EXISTS _checkpoints (
       projection TEXT PRIMARY KEY, position INTEGER NOT NULL,
       event_created_at INTEGER, updated_at INTEGER NOT NULL) WITHOUT ROWID`);
-    this.reader = new Database(file, { readonly: true });
-    this.reader.pragma('busy_timeout = 5000');
+    this.reader = this.openReader();
   }
 
   async ensureCollections(specs: readonly CollectionSpec[]): Promise<void> {
@@ -59,7 +60,33 @@ export class SqliteReadStore implements ReadStore {
           this.writer.exec(`CREATE INDEX IF NOT EXISTS ${indexName} ON ${table} (${columns})`);
         }
       }
+      this.analyzeNowAndThen(true);
     });
+  }
+
+  /**
+   * Keeps the query planner's statistics fresh. Without them SQLite picks an index by heuristics,
+   * and for `owner = ? AND user = ? AND project = ?` it may walk a project's 10,000 rows instead
+   * of a user's ten. ANALYZE with a sampling limit costs a few milliseconds.
+   */
+  private analyzeNowAndThen(force = false): void {
+    this.commitsSinceAnalyze += 1;
+    const now = Date.now();
+    if (!force && this.commitsSinceAnalyze < 5000 && now - this.lastAnalyze < 60_000) return;
+    this.writer.exec('PRAGMA analysis_limit = 1000; ANALYZE;');
+    this.commitsSinceAnalyze = 0;
+    this.lastAnalyze = now;
+    // A connection loads statistics with the schema; the reader gets a fresh connection to see
+    // them (reads are synchronous, so none is in the middle of using the old one).
+    this.reader.close();
+    this.reader = this.openReader();
+    for (const key of [...this.statements.keys()]) if (key.startsWith('r:')) this.statements.delete(key);
+  }
+
+  private openReader(): Database.Database {
+    const reader = new Database(this.file, { readonly: true });
+    reader.pragma('busy_timeout = 5000');
+    return reader;
   }
 
   async dropCollections(names: readonly string[]): Promise<void> {
@@ -97,6 +124,7 @@ export class SqliteReadStore implements ReadStore {
       try {
         const result = await work(this.transaction());
         this.writer.exec('COMMIT');
+        this.analyzeNowAndThen();
         return result;
       } catch (error) {
         if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
