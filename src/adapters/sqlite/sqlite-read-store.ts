@@ -60,7 +60,6 @@ export class SqliteReadStore implements ReadStore {
           this.writer.exec(`CREATE INDEX IF NOT EXISTS ${indexName} ON ${table} (${columns})`);
         }
       }
-      this.analyzeNowAndThen(true);
     });
   }
 
@@ -69,10 +68,10 @@ export class SqliteReadStore implements ReadStore {
    * and for `owner = ? AND user = ? AND project = ?` it may walk a project's 10,000 rows instead
    * of a user's ten. ANALYZE with a sampling limit costs a few milliseconds.
    */
-  private analyzeNowAndThen(force = false): void {
+  private analyzeNowAndThen(): void {
     this.commitsSinceAnalyze += 1;
     const now = Date.now();
-    if (!force && this.commitsSinceAnalyze < 5000 && now - this.lastAnalyze < 60_000) return;
+    if (this.commitsSinceAnalyze < 5000 && now - this.lastAnalyze < 60_000) return;
     this.writer.exec('PRAGMA analysis_limit = 1000; ANALYZE;');
     this.commitsSinceAnalyze = 0;
     this.lastAnalyze = now;
