@@ -2,8 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from './config/config';
 import type { RecordedEvent } from './kernel/event';
 import { Platform, PROJECTIONS } from './platform/platform';
-import { projectionKey } from './projections/projection';
-import { FAILED_EVENTS, type FailedEvent, retryFailedEvent, skipFailedEvent } from './projections/projection-runner';
+import { retryFailedEvent, skipFailedEvent, storedProjectionStatus } from './projections/projection-runner';
 
 /**
  * Operator and auditor CLI. Read-only except for the projection retry/skip commands. Works on the
@@ -106,20 +105,15 @@ projections
   .action(async () => {
     await withPlatform(async (platform) => {
       const head = await platform.eventStore.headPosition();
-      const checkpoints = new Map((await platform.readStore.listCheckpoints()).map((checkpoint) => [checkpoint.projection, checkpoint]));
-      for (const projection of PROJECTIONS) {
-        const key = projectionKey(projection);
-        const checkpoint = checkpoints.get(key);
-        const failure = (await platform.readStore.get(FAILED_EVENTS, key).catch(() => null)) as FailedEvent | null;
-        const position = checkpoint?.position ?? 0;
+      for (const status of await storedProjectionStatus(platform.readStore, PROJECTIONS, head)) {
         process.stdout.write(
           `${JSON.stringify({
-            projection: key,
-            state: failure !== null ? 'stopped' : position < head ? 'catching_up' : 'running',
-            position,
-            lag: head - position,
-            lastSuccessfulRun: checkpoint?.updatedAt.toISOString() ?? null,
-            ...(failure !== null ? { failure } : {}),
+            projection: status.key,
+            state: status.state,
+            position: status.position,
+            lag: head - status.position,
+            lastSuccessfulRun: status.lastSuccessfulRun?.toISOString() ?? null,
+            ...(status.failure !== undefined ? { failure: status.failure } : {}),
           })}\n`,
         );
       }

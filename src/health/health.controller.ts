@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { PLATFORM } from '../platform/platform.module';
-import type { Platform } from '../platform/platform';
+import { PROJECTIONS, type Platform } from '../platform/platform';
+import { storedProjectionStatus } from '../projections/projection-runner';
 
 /**
  * `GET /healthz`: 200 while the process serves requests; the body names every projection with its
@@ -14,7 +15,7 @@ export class HealthController {
   @Get()
   async health() {
     const head = await this.platform.eventStore.headPosition();
-    const projections = this.platform.runner !== null ? await this.platform.runner.status() : await this.remoteStatus(head);
+    const projections = this.platform.runner !== null ? await this.platform.runner.status() : await storedProjectionStatus(this.platform.readStore, PROJECTIONS, head);
     const stopped = projections.filter((projection) => projection.state === 'stopped');
     return {
       status: stopped.length === 0 ? 'ok' : 'degraded',
@@ -39,26 +40,5 @@ export class HealthController {
           : {}),
       })),
     };
-  }
-
-  /** Projections run in a worker process: report what the read store says about them. */
-  private async remoteStatus(head: number) {
-    const { PROJECTIONS } = await import('../platform/platform');
-    const { projectionKey } = await import('../projections/projection');
-    const { FAILED_EVENTS } = await import('../projections/projection-runner');
-    const checkpoints = new Map((await this.platform.readStore.listCheckpoints()).map((checkpoint) => [checkpoint.projection, checkpoint.position]));
-    return Promise.all(
-      PROJECTIONS.map(async (projection) => {
-        const key = projectionKey(projection);
-        const failure = await this.platform.readStore.get(FAILED_EVENTS, key).catch(() => null);
-        const position = checkpoints.get(key) ?? 0;
-        return {
-          key,
-          position,
-          state: failure !== null ? ('stopped' as const) : position < head ? ('catching_up' as const) : ('running' as const),
-          failure: (failure ?? undefined) as import('../projections/projection-runner').FailedEvent | undefined,
-        };
-      }),
-    );
   }
 }

@@ -388,3 +388,38 @@ function holderIsDeadHere(holder: string): boolean {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
+
+/** A projection's status as the read store records it, for processes that do not run it. */
+export interface StoredProjectionStatus {
+  readonly key: string;
+  readonly state: ProjectionState;
+  readonly position: number;
+  /** When the checkpoint was last written; null before the first one. */
+  readonly lastSuccessfulRun: Date | null;
+  readonly failure?: FailedEvent;
+}
+
+/** Status of each projection from its checkpoint and failure record (health in API-only mode, CLI). */
+export async function storedProjectionStatus(
+  readStore: ReadStore,
+  projections: readonly Projection[],
+  head: number,
+): Promise<readonly StoredProjectionStatus[]> {
+  const checkpoints = new Map((await readStore.listCheckpoints()).map((checkpoint) => [checkpoint.projection, checkpoint]));
+  return Promise.all(
+    projections.map(async (projection) => {
+      const key = projectionKey(projection);
+      const checkpoint = checkpoints.get(key);
+      // No failure collection yet (no runner ever started on this store) means no failure.
+      const failure = (await readStore.get(FAILED_EVENTS, key).catch(() => null)) as FailedEvent | null;
+      const position = checkpoint?.position ?? 0;
+      return {
+        key,
+        state: failure !== null ? 'stopped' : position < head ? 'catching_up' : 'running',
+        position,
+        lastSuccessfulRun: checkpoint?.updatedAt ?? null,
+        ...(failure !== null ? { failure } : {}),
+      };
+    }),
+  );
+}
