@@ -268,6 +268,27 @@ describe('project aggregate: evolve', () => {
     expect(activeGrantTo(gone, C)).toBeUndefined();
   });
 
+  it('given the grant to C was removed and C was granted again, then activeGrantTo finds the new grant and folding left the earlier states untouched', () => {
+    const first: ProjectEvent[] = [portalAdded, { type: 'project.grant.added', data: { grantId: 'g1', grantedOrgId: C } }];
+    const removedAgain: ProjectEvent[] = [
+      { type: 'project.grant.removed', data: { grantId: 'g1', grantedOrgId: C } },
+      { type: 'project.grant.added', data: { grantId: 'g2', grantedOrgId: C } },
+      { type: 'project.grant.added', data: { grantId: 'g3', grantedOrgId: T } },
+    ];
+    const before = fold(projectAggregate, given(P, first, byV));
+    const after = removedAgain.reduce(
+      (state, event, index) => projectAggregate.evolve(state, given(P, [...first, ...removedAgain], byV)[first.length + index]),
+      before,
+    );
+
+    expect(activeGrantTo(after, C)?.grantId).toBe('g2');
+    expect(activeGrantTo(after, T)?.grantId).toBe('g3');
+    expect(after.grants.get('g1')?.status).toBe('removed');
+    // evolve is pure: the state it started from still shows g1 as C's live grant.
+    expect(activeGrantTo(before, C)?.grantId).toBe('g1');
+    expect(before.grants.size).toBe(1);
+  });
+
   it('given an event for an unknown grant id, then the state is unchanged', () => {
     const before = fold(projectAggregate, given(P, [portalAdded], byV));
     const after = fold(

@@ -1,3 +1,4 @@
+import { Map as PersistentMap } from 'immutable';
 import type { AggregateType, UniqueClaims } from '../kernel/aggregate';
 import { NO_CLAIMS } from '../kernel/aggregate';
 import { assertNever } from '../kernel/decider';
@@ -39,12 +40,27 @@ export interface ProjectState {
   readonly roles: ReadonlyMap<string, RoleState>;
   /** Last event of every role key ever added (removed ones included), for no-op details. */
   readonly roleEvents: ReadonlyMap<string, LastEvent>;
-  readonly grants: ReadonlyMap<string, GrantState>;
+  /**
+   * Persistent maps: a busy project holds tens of thousands of grants and the command executor
+   * folds every new event into its cached state, so `evolve` must not copy them per event.
+   */
+  readonly grants: PersistentMap<string, GrantState>;
+  /** grantedOrgId → grantId of the org's one non-removed grant (AddProjectGrant's uniqueness). */
+  readonly liveGrantByOrg: PersistentMap<string, string>;
   /** The project's own last event (added/removed), for no-op details of project commands. */
   readonly last: LastEvent | null;
 }
 
-const initialState: ProjectState = { status: 'absent', owner: '', name: '', roles: new Map(), roleEvents: new Map(), grants: new Map(), last: null };
+const initialState: ProjectState = {
+  status: 'absent',
+  owner: '',
+  name: '',
+  roles: new Map(),
+  roleEvents: new Map(),
+  grants: PersistentMap(),
+  liveGrantByOrg: PersistentMap(),
+  last: null,
+};
 
 function lastEventOf(event: RecordedEvent<ProjectEvent>): LastEvent {
   return { sequence: event.revision + 1, changeDate: event.createdAt, position: event.position };
@@ -59,9 +75,12 @@ function withRoleEvent(state: ProjectState, key: string, event: RecordedEvent<Pr
 function withGrant(state: ProjectState, event: RecordedEvent<ProjectEvent>, grantId: string, change: (grant: GrantState) => GrantState): ProjectState {
   const grant = state.grants.get(grantId);
   if (grant === undefined) return state;
-  const grants = new Map(state.grants);
-  grants.set(grantId, { ...change(grant), sequence: event.revision + 1, changeDate: event.createdAt, position: event.position });
-  return { ...state, grants };
+  const changed: GrantState = { ...change(grant), sequence: event.revision + 1, changeDate: event.createdAt, position: event.position };
+  const liveGrantByOrg =
+    changed.status === 'removed' && state.liveGrantByOrg.get(grant.grantedOrgId) === grantId
+      ? state.liveGrantByOrg.delete(grant.grantedOrgId)
+      : state.liveGrantByOrg;
+  return { ...state, grants: state.grants.set(grantId, changed), liveGrantByOrg };
 }
 
 export const projectAggregate: AggregateType<ProjectState, ProjectEvent> = {
@@ -95,8 +114,7 @@ export const projectAggregate: AggregateType<ProjectState, ProjectEvent> = {
         return { ...state, roles, roleEvents: withRoleEvent(state, event.data.key, event) };
       }
       case 'project.grant.added': {
-        const grants = new Map(state.grants);
-        grants.set(event.data.grantId, {
+        const grants = state.grants.set(event.data.grantId, {
           grantId: event.data.grantId,
           grantedOrgId: event.data.grantedOrgId,
           roleKeys: event.data.roleKeys ?? [],
@@ -106,7 +124,7 @@ export const projectAggregate: AggregateType<ProjectState, ProjectEvent> = {
           changeDate: event.createdAt,
           position: event.position,
         });
-        return { ...state, grants };
+        return { ...state, grants, liveGrantByOrg: state.liveGrantByOrg.set(event.data.grantedOrgId, event.data.grantId) };
       }
       case 'project.grant.changed':
       case 'project.grant.cascade.changed': {
@@ -146,10 +164,8 @@ export function isActiveProjectOf(state: ProjectState, actingOrg: string): boole
 
 /** A non-removed grant of the project, if any, to `grantedOrgId`. */
 export function activeGrantTo(state: ProjectState, grantedOrgId: string): GrantState | undefined {
-  for (const grant of state.grants.values()) {
-    if (grant.grantedOrgId === grantedOrgId && grant.status !== 'removed') return grant;
-  }
-  return undefined;
+  const grantId = state.liveGrantByOrg.get(grantedOrgId);
+  return grantId === undefined ? undefined : state.grants.get(grantId);
 }
 
 export interface AddProject {

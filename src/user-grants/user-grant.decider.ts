@@ -1,7 +1,7 @@
 import { type AggregateType, NO_CLAIMS, type UniqueClaims, type UniqueKey } from '../kernel/aggregate';
 import { assertNever } from '../kernel/decider';
 import { alreadyExists, failedPrecondition, notFound } from '../kernel/domain-error';
-import type { ProjectState } from '../projects/project.decider';
+import { type ProjectState, activeGrantTo } from '../projects/project.decider';
 import type { UserState } from '../users/user.decider';
 import type { UserGrantEvent } from './user-grant.events';
 
@@ -105,9 +105,9 @@ export function resolveGrantTarget(actingOrg: string, projectGrantId: string, co
     return { projectGrantId: '', allowedRoles: new Set(project.roles.keys()) };
   }
   if (project.status === 'active') {
-    for (const grant of project.grants.values()) {
-      if (grant.status === 'removed' || grant.grantedOrgId !== actingOrg) continue;
-      if (projectGrantId !== '' && grant.grantId !== projectGrantId) continue;
+    // An org holds at most one non-removed grant of a project (AddProjectGrant's rule).
+    const grant = activeGrantTo(project, actingOrg);
+    if (grant !== undefined && (projectGrantId === '' || grant.grantId === projectGrantId)) {
       return { projectGrantId: grant.grantId, allowedRoles: new Set(grant.roleKeys) };
     }
   }
