@@ -12,45 +12,61 @@ import { fsyncScenario } from './scenarios/fsync';
 import { cascadeScenario, datasetScenario, lagScenario, reads1mScenario, rywScenario, startupScenario, stopDataSetService } from './scenarios/dataset';
 import { grpcScenario } from './scenarios/grpc';
 import { readsScenario } from './scenarios/reads';
+import { rebuildMongoScenario } from './scenarios/rebuild-mongo';
+import { applySoakOption, type SoakOptions, soakScenario } from './scenarios/soak';
 
 /**
  * `npm run bench [-- --quick] [scenario…]`: the figures of the performance spec (protocol and targets), each with its
  * ratio to the ceilings measured in the same run. Scenarios: fsync, append, ceilings, commands,
- * reads (default: all). The HTTP scenarios always measure the ceilings first (their ratios need
+ * reads (default: all but soak, which runs only when named). The HTTP scenarios always measure the ceilings first (their ratios need
  * them). Writes bench-results/latest.json.
  */
-const SCENARIOS = ['fsync', 'append', 'ceilings', 'commands', 'reads', 'dataset', 'reads-1m', 'grpc', 'lag', 'ryw', 'cascade', 'startup'] as const;
+const SCENARIOS = ['fsync', 'append', 'ceilings', 'commands', 'reads', 'dataset', 'rebuild-mongo', 'reads-1m', 'grpc', 'lag', 'ryw', 'cascade', 'startup', 'soak'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+/** Run only when named: P10's soak lasts 30 minutes by default. */
+const EXPLICIT_ONLY: ReadonlySet<Scenario> = new Set(['soak']);
 /** Scenarios on the generated data set (bench/lib/dataset.ts), generated once per run. */
-const DATA_SET_SCENARIOS: ReadonlySet<Scenario> = new Set(['dataset', 'reads-1m', 'grpc', 'lag', 'ryw', 'cascade', 'startup']);
+const DATA_SET_SCENARIOS: ReadonlySet<Scenario> = new Set(['dataset', 'rebuild-mongo', 'reads-1m', 'grpc', 'lag', 'ryw', 'cascade', 'startup']);
 
 function usage(): never {
-  console.error(`usage: node dist/bench/main.js [--quick] [--markdown] [${SCENARIOS.join('|')} …]`);
+  console.error(`usage: node dist/bench/main.js [--quick] [--markdown] [--soak-minutes=N] [--soak-read-rate=N] [--soak-command-rate=N] [${SCENARIOS.join('|')} …]`);
+  console.error(`  default: every scenario but ${[...EXPLICIT_ONLY].join(', ')}`);
   process.exit(2);
 }
 
-function parseArgs(argv: readonly string[]): { quick: boolean; markdown: boolean; scenarios: Set<Scenario> } {
+function parseArgs(argv: readonly string[]): { quick: boolean; markdown: boolean; scenarios: Set<Scenario>; soak: SoakOptions } {
   let quick = false;
   let markdown = false;
   const scenarios = new Set<Scenario>();
+  const soak: SoakOptions = {};
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
     else if (arg === '--markdown') markdown = true;
     else if (arg === '--help' || arg === '-h') usage();
     else if ((SCENARIOS as readonly string[]).includes(arg)) scenarios.add(arg as Scenario);
-    else {
+    else if (arg.startsWith('--soak-')) {
+      const problem = applySoakOption(arg, soak);
+      if (problem !== null) {
+        console.error(problem);
+        usage();
+      }
+    } else {
       console.error(`unknown argument: ${arg}`);
       usage();
     }
   }
-  if (scenarios.size === 0) for (const scenario of SCENARIOS) scenarios.add(scenario);
+  if (Object.keys(soak).length > 0 && !scenarios.has('soak')) {
+    console.error('--soak-… options apply to the soak scenario, which runs only when named: add `soak`');
+    usage();
+  }
+  if (scenarios.size === 0) for (const scenario of SCENARIOS) if (!EXPLICIT_ONLY.has(scenario)) scenarios.add(scenario);
   // Ratios are to ceilings measured in the same run.
   if (scenarios.has('commands') || scenarios.has('reads') || scenarios.has('reads-1m')) scenarios.add('ceilings');
-  return { quick, markdown, scenarios };
+  return { quick, markdown, scenarios, soak };
 }
 
 async function main(): Promise<void> {
-  const { quick, markdown, scenarios } = parseArgs(process.argv.slice(2));
+  const { quick, markdown, scenarios, soak } = parseArgs(process.argv.slice(2));
   const pinning: Pinning = pinThisProcess();
   const info = runInfo();
   const started = Date.now();
@@ -115,6 +131,9 @@ async function main(): Promise<void> {
         case 'dataset':
           await datasetScenario(context);
           break;
+        case 'rebuild-mongo':
+          await rebuildMongoScenario(context);
+          break;
         case 'reads-1m':
           await reads1mScenario(context);
           break;
@@ -132,6 +151,10 @@ async function main(): Promise<void> {
           break;
         case 'startup':
           await startupScenario(context);
+          break;
+        case 'soak':
+          service ??= await GrantlineService.start(context.distRoot, pinning);
+          await soakScenario(context, service, soak);
           break;
       }
       const foreign = foreignCpuPercent(cpuBefore, cpuSnapshot(runningPids()));
@@ -161,7 +184,7 @@ async function main(): Promise<void> {
   const generated = context.details.generatedDataSet as { orgs: number; projects: number; projectGrants: number; userGrants: number; events: number } | undefined;
   if (generated !== undefined) {
     log(
-      `Generated data set (dataset, reads-1m, grpc, lag, ryw, cascade, startup): ${generated.orgs} orgs, ${generated.projects} projects, ${generated.projectGrants} project grants, ` +
+      `Generated data set (dataset, rebuild-mongo, reads-1m, grpc, lag, ryw, cascade, startup): ${generated.orgs} orgs, ${generated.projects} projects, ${generated.projectGrants} project grants, ` +
         `${generated.userGrants} user grants, ${generated.events} events${quick ? ' (--quick: 1/100 of the spec set)' : ' (the spec set, plus a 10,000-user-grant cascade fixture)'}`,
     );
   }

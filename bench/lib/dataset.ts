@@ -307,7 +307,8 @@ export class DataSetService {
     const server = await startServer({
       name: 'grantline (data set)',
       script: join(distRoot, 'src', 'main.js'),
-      env: { GRANTLINE_DATA_DIR: dataSet.dir, GRANTLINE_BOOTSTRAP_TOKEN: BENCH_TOKEN, GRANTLINE_LOG_LEVEL: 'warn', ...env },
+      // MONGODB_URI='': read models in SQLite even when the bench's environment has MONGODB_URI (for rebuild-mongo); `env` may set it.
+      env: { MONGODB_URI: '', GRANTLINE_DATA_DIR: dataSet.dir, GRANTLINE_BOOTSTRAP_TOKEN: BENCH_TOKEN, GRANTLINE_LOG_LEVEL: 'warn', ...env },
       pinning,
       readyPath: '/healthz',
       readyTimeoutMs: 120_000,

@@ -17,6 +17,7 @@ export class GrantlineService {
   /** Grantee orgs created and not yet granted anything. */
   private readonly unusedOrgs: string[] = [];
   private orgCounter = 0;
+  private userCounter = 0;
   /** Project grants added so far, for the read scenario. */
   readonly grants: Array<{ readonly project: string; readonly grant: string }> = [];
   /** Projects of the vendor (the first is the one the P4 figure writes to). */
@@ -39,7 +40,8 @@ export class GrantlineService {
     const server = await startServer({
       name: 'grantline',
       script: join(distRoot, 'src', 'main.js'),
-      env: { GRANTLINE_DATA_DIR: dataDir, GRANTLINE_BOOTSTRAP_TOKEN: BENCH_TOKEN, GRANTLINE_LOG_LEVEL: 'warn' },
+      // MONGODB_URI='': read models in SQLite even when the bench's environment has MONGODB_URI (meant for rebuild-mongo).
+      env: { MONGODB_URI: '', GRANTLINE_DATA_DIR: dataDir, GRANTLINE_BOOTSTRAP_TOKEN: BENCH_TOKEN, GRANTLINE_LOG_LEVEL: 'warn' },
       pinning,
       readyPath: '/healthz',
       // BENCH_CPU_PROF_DIR=dir: the service writes a V8 CPU profile there when it stops.
@@ -115,6 +117,36 @@ export class GrantlineService {
     }
     this.unusedOrgs.push(...ids);
     this.orgsCreated += ids.length;
+  }
+
+  /** Creates `count` human users in `org` through AddHumanUser (32 connections); their ids. */
+  async createUsers(count: number, org: string = this.vendor): Promise<string[]> {
+    if (count <= 0) return [];
+    const ids: string[] = [];
+    const result = await load({
+      label: `AddHumanUser × ${count}`,
+      url: this.url,
+      connections: Math.min(32, count),
+      amount: count,
+      headers: this.headers(org, true),
+      requests: [
+        {
+          method: 'POST',
+          path: '/management/v1/users/human',
+          setupRequest: (request) => {
+            const name = `bench-user-${(this.userCounter += 1)}`;
+            return { ...request, body: JSON.stringify({ userName: name, profile: { firstName: 'Bench', lastName: name }, email: { email: `${name}@example.com` } }) };
+          },
+          onResponse: (status, body) => {
+            if (status === 200) ids.push((JSON.parse(body) as { userId: string }).userId);
+          },
+        },
+      ],
+    });
+    if (result.non2xx > 0 || result.errors > 0) {
+      throw new Error(`creating users: ${result.non2xx} non-2xx, ${result.errors} errors (${JSON.stringify(result.statusCodes)} ${result.errorMessages.join('; ')})`);
+    }
+    return ids;
   }
 
   /** Waits until every projection has processed the head (reads would otherwise wait for it). */

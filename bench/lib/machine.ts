@@ -94,7 +94,7 @@ export interface CpuSnapshot {
   readonly ours: number;
 }
 
-const TICKS_PER_SECOND = 100;
+export const TICKS_PER_SECOND = 100;
 
 /** Null where /proc is missing. `children`: pids of the servers running now. */
 export function cpuSnapshot(children: readonly number[]): CpuSnapshot | null {
@@ -111,7 +111,8 @@ export function cpuSnapshot(children: readonly number[]): CpuSnapshot | null {
   }
 }
 
-function procTicks(pid: string, withChildren: boolean): number | null {
+/** utime + stime of a process (clock ticks), with its reaped children's when `withChildren`; null when it is gone. */
+export function procTicks(pid: string, withChildren: boolean): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
@@ -128,4 +129,14 @@ export function foreignCpuPercent(from: CpuSnapshot | null, to: CpuSnapshot | nu
   const capacity = ((to.at - from.at) / 1000) * TICKS_PER_SECOND * cpus().length;
   const foreign = to.busy - from.busy - (to.ours - from.ours);
   return Math.max(0, Math.round((1000 * foreign) / capacity) / 10);
+}
+
+/** Resident set size of a process in KiB (VmRSS in /proc/<pid>/status); null without /proc or once it has exited. */
+export function residentSetKiB(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { ErrorLog } from '../lib/error-log';
 import { type FixedRateResult, fixedRate } from '../lib/fixed-rate';
 import { type GrantlineService, ROLES } from '../lib/grantline';
 import { type LoadResult, load } from '../lib/load';
@@ -8,25 +9,7 @@ import { type BenchContext, FASTIFY_HELLO } from './context';
 
 const CONNECTIONS = 32;
 const FIXED_RATE = 500;
-const ERROR_SAMPLES = 3;
 const SPREAD_PROJECTS = 32;
-
-/** Collects what went wrong, for the printout (every non-2xx is a finding). */
-class ErrorLog {
-  readonly samples: Array<{ status: number; body: string }> = [];
-  readonly counts: Record<string, number> = {};
-  note(status: number, body: string): void {
-    let id = String(status);
-    try {
-      const parsed = JSON.parse(body) as { details?: Array<{ id?: string }> };
-      id = `${status} ${parsed.details?.[0]?.id ?? ''}`.trim();
-    } catch {
-      // Not JSON: the status alone.
-    }
-    this.counts[id] = (this.counts[id] ?? 0) + 1;
-    if (this.samples.length < ERROR_SAMPLES) this.samples.push({ status, body: body.slice(0, 300) });
-  }
-}
 
 /** Which project and grantee org the next AddProjectGrant is for. */
 interface Workload {

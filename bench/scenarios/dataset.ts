@@ -10,12 +10,8 @@ import { sleep } from '../lib/server-process';
 import { round, Samples } from '../lib/stats';
 import { type BenchContext, FASTIFY_HELLO } from './context';
 
-/**
- * The data set (generated once per run, see bench/lib/dataset.ts) and the service on it. The first
- * start builds every read model from position 0: that is P6 (projection rebuild, SQLite).
- */
-export async function ensureDataSetService(context: BenchContext): Promise<DataSetService> {
-  if (dataSetCache.service !== null) return dataSetCache.service;
+/** The data set, generated once per run (bench/lib/dataset.ts; `--quick`: QUICK_SHAPE), without starting a service on it. */
+export async function ensureDataSet(context: BenchContext): Promise<DataSet> {
   if (dataSetCache.dataSet === null) {
     const shape = context.quick ? QUICK_SHAPE : FULL_SHAPE;
     context.log(`  generating the data set through SqliteEventStore.append (group commit, 4,000 appends per transaction)${context.quick ? ' [--quick: 1/100 of the spec set]' : ''}`);
@@ -24,8 +20,18 @@ export async function ensureDataSetService(context: BenchContext): Promise<DataS
     dataSetCache.dataSet = { ...dataSet, eventsSqliteBytes: bytes };
     context.log(`  data set: ${describeDataSet(dataSet)}`);
     context.log(`  written in ${round(dataSet.generateS, 1)} s: ${Math.round(dataSet.counts.events / dataSet.generateS)} events/s, events.sqlite ${Math.round(bytes / 1e6)} MB`);
+    context.details.generatedDataSet ??= { ...dataSet.counts, shape: dataSet.shape, generateS: round(dataSet.generateS, 2), eventsSqliteBytes: bytes };
   }
-  const dataSet = dataSetCache.dataSet;
+  return dataSetCache.dataSet;
+}
+
+/**
+ * The data set (generated once per run, see bench/lib/dataset.ts) and the service on it. The first
+ * start builds every read model from position 0: that is P6 (projection rebuild, SQLite).
+ */
+export async function ensureDataSetService(context: BenchContext): Promise<DataSetService> {
+  if (dataSetCache.service !== null) return dataSetCache.service;
+  const dataSet = await ensureDataSet(context);
   context.log('  starting the service on it; its projections build the read models from position 0');
   const started = performance.now();
   const service = await DataSetService.start(context.distRoot, context.pinning, dataSet);

@@ -55,24 +55,32 @@ async function ensureGrants(service: GrantlineService, count: number): Promise<v
 }
 
 /**
+ * The read set of the API-built service: GetProjectGrantByID paths of every project grant added so
+ * far (made here when the command scenario did not run), projections caught up. Shuffled, so
+ * consecutive reads hit different grants (and projects).
+ */
+export async function projectGrantReadPaths(context: BenchContext, service: GrantlineService): Promise<string[]> {
+  await ensureGrants(service, context.quick ? 500 : OWN_GRANTS);
+  await service.caughtUp();
+  const grants = service.grants.slice();
+  for (let i = grants.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [grants[i], grants[j]] = [grants[j] as (typeof grants)[number], grants[i] as (typeof grants)[number]];
+  }
+  return grants.map(({ project, grant }) => `/management/v1/projects/${project}/grants/${grant}`);
+}
+
+/**
  * P2/P3: GetProjectGrantByID, authenticated, strong consistency (the default: the guard checks the
  * projection has reached the head), cycling over every grant the command scenario added.
  */
 export async function readsScenario(context: BenchContext, service: GrantlineService): Promise<void> {
   const { throughputS, warmUpS, fixedRateS } = context.durations;
   const scenario = 'reads';
-  await ensureGrants(service, context.quick ? 500 : OWN_GRANTS);
-  await service.caughtUp();
-  const grants = service.grants.slice();
-  const dataSet = { orgs: service.orgsCreated, projects: service.projects.length, projectGrants: grants.length, userGrants: 0 };
+  const paths = await projectGrantReadPaths(context, service);
+  const dataSet = { orgs: service.orgsCreated, projects: service.projects.length, projectGrants: paths.length, userGrants: 0 };
   context.details.dataSet = dataSet;
   context.log(`  data set: ${dataSet.orgs} orgs, ${dataSet.projects} projects, ${dataSet.projectGrants} project grants, 0 user grants`);
-  // Shuffled, so consecutive reads hit different grants (and projects).
-  for (let i = grants.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [grants[i], grants[j]] = [grants[j] as (typeof grants)[number], grants[i] as (typeof grants)[number]];
-  }
-  const paths = grants.map(({ project, grant }) => `/management/v1/projects/${project}/grants/${grant}`);
   let next = 0;
   const nextPath = () => paths[next++ % paths.length] ?? '/';
   const headers = service.headers();
@@ -141,7 +149,7 @@ export async function readsScenario(context: BenchContext, service: GrantlineSer
   context.rows.push({
     scenario,
     key: 'reads.get_project_grant.rps',
-    name: `GetProjectGrantByID (-c 100 -p 10), ${grants.length} grants`,
+    name: `GetProjectGrantByID (-c 100 -p 10), ${paths.length} grants`,
     value: Math.round(closed.okPerSecond),
     unit: 'req/s',
     ...(ratio !== undefined ? { ratio } : {}),

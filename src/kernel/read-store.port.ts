@@ -76,8 +76,15 @@ export interface ReadStoreTx {
 }
 
 export interface ReadStore {
-  /** Creates collections and their indexes if missing. */
-  ensureCollections(specs: readonly CollectionSpec[]): Promise<void>;
+  /**
+   * Creates collections and their indexes if missing. With `deferIndexes`, a collection that does
+   * not exist yet is created without its indexes; they are built by `buildDeferredIndexes`, or
+   * before the first query or find that touches the collection. A rebuild from position 0 loads
+   * millions of documents, and indexing them once at the end costs far less than on every insert.
+   */
+  ensureCollections(specs: readonly CollectionSpec[], options?: { readonly deferIndexes?: boolean }): Promise<void>;
+  /** Builds the indexes `ensureCollections` deferred for these collections; nothing if none. */
+  buildDeferredIndexes(names: readonly string[]): Promise<void>;
   /** Drops collections (a projection rebuild starts from nothing). */
   dropCollections(names: readonly string[]): Promise<void>;
   get(collection: string, id: string): Promise<Doc | null>;

@@ -3,8 +3,9 @@ import { hostname } from 'node:os';
 import type { RecordedEvent } from '../kernel/event';
 import type { EventStore, Subscription } from '../kernel/event-store.port';
 import type { Clock } from '../kernel/clock.port';
-import type { Doc, ReadStore, ReadStoreTx } from '../kernel/read-store.port';
-import { type Projection, type ProjectionView, physicalCollection, projectionKey } from './projection';
+import type { CollectionSpec, Doc, ReadStore } from '../kernel/read-store.port';
+import { BatchView, ProjectionDocCache } from './batch-view';
+import { type Projection, physicalCollection, projectionKey } from './projection';
 import type { ProjectionProgress } from './projection-progress';
 
 /** Failure records and operator skips: one collection each, outside any projection. */
@@ -71,6 +72,10 @@ interface Running {
   resumeTimer: NodeJS.Timeout | null;
   /** True while this process holds the lease. */
   leased: boolean;
+  /** Documents of this projection as committed; only trusted while the lease is held. */
+  readonly cache: ProjectionDocCache;
+  /** Its collections were created without their indexes; they are built when it reaches the head. */
+  indexesDeferred: boolean;
 }
 
 /**
@@ -109,11 +114,12 @@ export class ProjectionRunner {
       { name: LEASES, indexes: [] },
     ]);
     for (const projection of this.projections) {
-      await this.readStore.ensureCollections(
-        projection.collections.map((spec) => ({ ...spec, name: physicalCollection(projection, spec.name) })),
-      );
       const key = projectionKey(projection);
       const checkpoint = await this.readStore.getCheckpoint(key);
+      // A projection starting from nothing is a bulk load: its indexes are built once it has
+      // caught up (or at its first query), not on each of its inserts.
+      const fromScratch = checkpoint === null;
+      await this.readStore.ensureCollections(physicalCollections(projection), { deferIndexes: fromScratch });
       const entry: Running = {
         projection,
         key,
@@ -122,6 +128,8 @@ export class ProjectionRunner {
         failure: null,
         resumeTimer: null,
         leased: false,
+        cache: new ProjectionDocCache(),
+        indexesDeferred: fromScratch,
       };
       this.running.set(key, entry);
       this.progress.report(key, entry.position);
@@ -158,6 +166,8 @@ export class ProjectionRunner {
   /** Starts applying a projection whose lease was just gained, from its stored checkpoint. */
   private async activate(entry: Running): Promise<void> {
     this.progress.setLocal(entry.key, true);
+    // Another holder may have written while this process did not hold the lease.
+    entry.cache.clear();
     const checkpoint = await this.readStore.getCheckpoint(entry.key);
     entry.position = checkpoint?.position ?? 0;
     this.progress.report(entry.key, entry.position);
@@ -249,18 +259,25 @@ export class ProjectionRunner {
   private async commit(entry: Running, events: readonly RecordedEvent[]): Promise<void> {
     const last = events[events.length - 1];
     if (last === undefined) return;
-    await this.readStore.transact(async (tx) => {
+    const view = await this.readStore.transact(async (tx) => {
       // Fencing: the lease is checked inside the transaction that writes, so a process that lost
       // it (paused past its lifetime) cannot commit over the new holder's work.
       const lease = (await tx.get(LEASES, entry.key)) as Lease | null;
       if (lease?.holder !== this.holderId) throw new LeaseLost();
-      const view = viewOf(entry.projection, tx);
+      const batch = new BatchView(tx, (logical) => physicalCollection(entry.projection, logical), entry.cache);
       for (const event of events) {
-        if (entry.projection.handles.has(event.type)) await entry.projection.apply(event, view);
+        if (entry.projection.handles.has(event.type)) await entry.projection.apply(event, batch);
       }
+      await batch.commit();
       await tx.setCheckpoint({ projection: entry.key, position: last.position, eventCreatedAt: last.createdAt, updatedAt: this.clock.now() });
+      return batch;
     });
+    view.committed();
     entry.position = last.position;
+    if (entry.indexesDeferred && last.position >= (await this.eventStore.headPosition())) {
+      await this.readStore.buildDeferredIndexes(physicalCollections(entry.projection).map((spec) => spec.name));
+      entry.indexesDeferred = false;
+    }
     this.progress.report(entry.key, last.position);
   }
 
@@ -322,6 +339,7 @@ export class ProjectionRunner {
     const checkpoint = await this.readStore.getCheckpoint(entry.key);
     entry.position = checkpoint?.position ?? 0;
     entry.failure = null;
+    entry.cache.clear();
     this.progress.report(entry.key, entry.position);
     this.subscribe(entry);
   }
@@ -332,14 +350,8 @@ export class ProjectionRunner {
   }
 }
 
-function viewOf(projection: Projection, tx: ReadStoreTx): ProjectionView {
-  const name = (logical: string) => physicalCollection(projection, logical);
-  return {
-    get: (collection, id) => tx.get(name(collection), id),
-    find: (collection, filter) => tx.find(name(collection), filter),
-    put: (collection, doc) => tx.put(name(collection), doc),
-    delete: (collection, id) => tx.delete(name(collection), id),
-  };
+function physicalCollections(projection: Projection): CollectionSpec[] {
+  return projection.collections.map((spec) => ({ ...spec, name: physicalCollection(projection, spec.name) }));
 }
 
 /** The operator collections exist even on a read store no runner has started on yet. */

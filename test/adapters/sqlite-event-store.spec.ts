@@ -65,6 +65,29 @@ describe('SqliteEventStore', () => {
     await expect(store.append('project-1', [newEvent()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedRevision);
   });
 
+  it('given several subscriptions catching up from 0, each gets every event once, in order, and full batches are read once for all of them', async () => {
+    await store.close();
+    store = new SqliteEventStore(file, { batchSize: 7, pollIntervalMs: 10 });
+    for (let i = 0; i < 10; i += 1) await store.append(`thing-${i}`, [newEvent(), newEvent(), newEvent()], 'no_stream');
+    const all = await store.readAll();
+    const delivered: Array<Array<{ position: number; batch: readonly unknown[] }>> = [[], [], []];
+    const subscriptions = delivered.map((into) =>
+      store.subscribeToAll(0, async (events) => void into.push(...events.map((event) => ({ position: event.position, batch: events }))), (error) => {
+        throw error;
+      }),
+    );
+    const deadline = Date.now() + 5000;
+    while (delivered.some((into) => into.length < all.length) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+
+    for (const into of delivered) expect(into.map((entry) => entry.position)).toStrictEqual(all.map((event) => event.position));
+    // The first full batch (positions 1-7) is the same array for every subscription: parsed once.
+    const firstBatches = delivered.map((into) => into[0]?.batch);
+    expect(firstBatches[0]).toHaveLength(7);
+    expect(firstBatches[1]).toBe(firstBatches[0]);
+    expect(firstBatches[2]).toBe(firstBatches[0]);
+  });
+
   it('writes through a write-ahead log', async () => {
     await store.append('org-1', [newEvent()], 'no_stream');
 

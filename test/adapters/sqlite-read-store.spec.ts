@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { SqliteReadStore } from '../../src/adapters/sqlite/sqlite-read-store';
 import { describeReadStoreContract } from '../contract/read-store.contract';
 
@@ -14,4 +15,74 @@ describeReadStoreContract('SqliteReadStore', async () => {
       await rm(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('SqliteReadStore: deferred indexes', () => {
+  let dir: string;
+  let file: string;
+  let store: SqliteReadStore;
+  const GRANTS = { name: 'grants', indexes: [{ fields: ['userId'] }, { fields: ['projectId', 'rank'] }] };
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'grantline-read-store-'));
+    file = join(dir, 'read.db');
+    store = new SqliteReadStore(file);
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The index names SQLite has on the collection's table, read through a separate connection. */
+  function indexesOf(collection: string): string[] {
+    const db = new Database(file, { readonly: true });
+    try {
+      const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").all(`c_${collection}`) as Array<{ name: string }>;
+      return rows.map((row) => row.name);
+    } finally {
+      db.close();
+    }
+  }
+
+  it('given a new collection ensured with deferIndexes, then it has no index until buildDeferredIndexes, then all of them', async () => {
+    await store.ensureCollections([GRANTS], { deferIndexes: true });
+    await store.transact((tx) => tx.put('grants', { id: 'g1', userId: 'u1', projectId: 'p1', rank: 1 }));
+    expect(indexesOf('grants')).toStrictEqual([]);
+
+    await store.buildDeferredIndexes(['grants']);
+
+    expect(indexesOf('grants')).toStrictEqual(['c_grants__projectId__rank', 'c_grants__userId']);
+  });
+
+  it('given deferred indexes, when a query touches the collection, then its indexes are built first', async () => {
+    await store.ensureCollections([GRANTS], { deferIndexes: true });
+
+    await store.query('grants', { filter: [{ op: 'eq', field: 'userId', value: 'u1' }] });
+
+    expect(indexesOf('grants')).toHaveLength(2);
+  });
+
+  it('given deferred indexes, when a find inside a transaction that rolls back built them, then they are still deferred and built by the next find that commits', async () => {
+    await store.ensureCollections([GRANTS], { deferIndexes: true });
+
+    await expect(
+      store.transact(async (tx) => {
+        await tx.find('grants', [{ op: 'eq', field: 'userId', value: 'u1' }]);
+        throw new Error('the batch fails');
+      }),
+    ).rejects.toThrow('the batch fails');
+    expect(indexesOf('grants')).toStrictEqual([]);
+
+    await store.transact((tx) => tx.find('grants', [{ op: 'eq', field: 'userId', value: 'u1' }]));
+    expect(indexesOf('grants')).toHaveLength(2);
+  });
+
+  it('given a collection that already exists, when it is ensured with deferIndexes, then its indexes are created at once', async () => {
+    await store.ensureCollections([{ name: 'grants', indexes: [] }]);
+
+    await store.ensureCollections([GRANTS], { deferIndexes: true });
+
+    expect(indexesOf('grants')).toHaveLength(2);
+  });
 });

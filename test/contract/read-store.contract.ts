@@ -65,6 +65,31 @@ export function describeReadStoreContract(adapterName: string, create: () => Pro
         expect(await store.get('items', 'a')).toStrictEqual({ id: 'a', name: 'alpha' });
       });
 
+      it('a collection created with deferred indexes answers queries and finds the same before and after its indexes are built', async () => {
+        const deferred: CollectionSpec = { name: 'deferred', indexes: [{ fields: ['name'] }, { fields: ['owner.org', 'rank'] }] };
+        await store.ensureCollections([deferred], { deferIndexes: true });
+        await given('deferred', [
+          { id: 'a', name: 'alpha', owner: { org: 'o1' }, rank: 2 },
+          { id: 'b', name: 'beta', owner: { org: 'o1' }, rank: 1 },
+          { id: 'c', name: 'alpha', owner: { org: 'o2' }, rank: 3 },
+        ]);
+        const byOwner: QueryOptions = { filter: [{ op: 'eq', field: 'owner.org', value: 'o1' }], sort: [{ field: 'rank', direction: 'asc' }] };
+        const found = () => store.transact((tx) => tx.find('deferred', [{ op: 'eq', field: 'name', value: 'alpha' }]));
+
+        expect(await ids(byOwner, 'deferred')).toStrictEqual(['b', 'a']);
+        expect((await found()).map((doc) => doc.id).sort()).toStrictEqual(['a', 'c']);
+        await store.buildDeferredIndexes(['deferred', 'items', 'never_created']);
+        expect(await ids(byOwner, 'deferred')).toStrictEqual(['b', 'a']);
+        expect((await found()).map((doc) => doc.id).sort()).toStrictEqual(['a', 'c']);
+      });
+
+      it('deferIndexes does not affect a collection that already exists', async () => {
+        await given('items', [{ id: 'a', name: 'alpha' }]);
+        await store.ensureCollections([ITEMS], { deferIndexes: true });
+
+        expect(await idsWhere({ op: 'eq', field: 'name', value: 'alpha' })).toStrictEqual(['a']);
+      });
+
       it('an ensured collection without documents is empty', async () => {
         expect(await store.query('other', {})).toStrictEqual({ docs: [], total: 0 });
         expect(await store.get('other', 'nothing')).toBeNull();

@@ -78,6 +78,7 @@ export class MongoReadStore implements ReadStore {
     }
   }
 
+  /** MongoDB builds indexes in the background of its own accord: nothing is deferred here. */
   async ensureCollections(specs: readonly CollectionSpec[]): Promise<void> {
     await this.guard(async () => {
       for (const spec of specs) {
@@ -88,6 +89,8 @@ export class MongoReadStore implements ReadStore {
       }
     });
   }
+
+  async buildDeferredIndexes(): Promise<void> {}
 
   async dropCollections(names: readonly string[]): Promise<void> {
     await this.guard(async () => {

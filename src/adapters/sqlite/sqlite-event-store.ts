@@ -54,6 +54,9 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_type ON events (type, position);
 `;
 
+/** How many full batches subscriptions share; catch-ups more than this apart read their own. */
+const RECENT_BATCHES = 16;
+
 /**
  * The embedded event store. Durable (WAL, synchronous=FULL: an acknowledged append survives power
  * loss) and fast through group commit: appends that arrive while a transaction is being prepared
@@ -68,6 +71,8 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
+  /** Full subscription batches by the position they start after (oldest first). */
+  private readonly recentBatches = new Map<number, readonly RecordedEvent[]>();
 
   private readonly insertEvent: Database.Statement;
   private readonly lastRevisionOf: Database.Statement;
@@ -240,6 +245,26 @@ export class SqliteEventStore implements EventStore {
     return (this.db.prepare(sql).all(...params) as EventRow[]).map(toRecorded);
   }
 
+  /**
+   * The next batch for a subscription. Projections catching up from the same checkpoint ask for the
+   * same batches one after another; full batches are kept for a moment so the log is read and its
+   * JSON parsed once for all of them rather than once per projection. A full batch never changes
+   * (positions are final), so sharing it is safe; the events are treated as immutable everywhere.
+   */
+  private subscriptionBatch(fromPosition: number): readonly RecordedEvent[] {
+    const shared = this.recentBatches.get(fromPosition);
+    if (shared !== undefined) return shared;
+    const events = this.readAllSync({ fromPosition, limit: this.batchSize });
+    if (events.length === this.batchSize) {
+      if (this.recentBatches.size >= RECENT_BATCHES) {
+        const oldest = this.recentBatches.keys().next().value;
+        if (oldest !== undefined) this.recentBatches.delete(oldest);
+      }
+      this.recentBatches.set(fromPosition, events);
+    }
+    return events;
+  }
+
   async headPosition(): Promise<number> {
     return (this.head.get() as { position: number | null }).position ?? 0;
   }
@@ -254,7 +279,7 @@ export class SqliteEventStore implements EventStore {
       while (!stopped) {
         // Polling a closed store would keep the loop (and the process) alive forever.
         if (this.closed) throw new StoreUnavailable('event store is closed');
-        const events = this.readAllSync({ fromPosition: position, limit: this.batchSize });
+        const events = this.subscriptionBatch(position);
         const last = events[events.length - 1];
         if (last !== undefined) {
           await handler(events);

@@ -15,6 +15,8 @@ import type {
 import { Mutex } from '../../kernel/mutex';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
+/** Planner statistics are refreshed after this many commits (or a minute). */
+const ANALYZE_EVERY_COMMITS = 5000;
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 interface CheckpointRow {
@@ -35,6 +37,10 @@ export class SqliteReadStore implements ReadStore {
   private readonly writeLock = new Mutex();
   private readonly statements = new Map<string, Database.Statement>();
   private commitsSinceAnalyze = 0;
+  /** Collections created without their indexes (ensureCollections' deferIndexes), by name. */
+  private readonly deferredIndexes = new Map<string, CollectionSpec>();
+  /** Deferred indexes created inside the open transaction: built once it commits. */
+  private readonly indexedInTransaction = new Set<string>();
   private lastAnalyze = 0;
 
   constructor(private readonly file: string) {
@@ -49,18 +55,46 @@ export class SqliteReadStore implements ReadStore {
     this.reader = this.openReader();
   }
 
-  async ensureCollections(specs: readonly CollectionSpec[]): Promise<void> {
+  async ensureCollections(specs: readonly CollectionSpec[], options: { readonly deferIndexes?: boolean } = {}): Promise<void> {
     await this.writeLock.run(async () => {
       for (const spec of specs) {
         const table = tableName(spec.name);
+        const exists = this.writer.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
         this.writer.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`);
-        for (const index of spec.indexes) {
-          const columns = index.fields.map(jsonField).join(', ');
-          const indexName = `${table}__${index.fields.map((f) => f.replace(/\./g, '_')).join('__')}`;
-          this.writer.exec(`CREATE INDEX IF NOT EXISTS ${indexName} ON ${table} (${columns})`);
-        }
+        if (!exists && options.deferIndexes === true && spec.indexes.length > 0) this.deferredIndexes.set(spec.name, spec);
+        else this.createIndexes(spec);
       }
     });
+  }
+
+  async buildDeferredIndexes(names: readonly string[]): Promise<void> {
+    if (!names.some((name) => this.deferredIndexes.has(name))) return;
+    await this.writeLock.run(async () => {
+      for (const name of names) this.buildDeferredIndexesLocked(name);
+    });
+  }
+
+  /**
+   * Under the write lock. Inside a transaction the indexes count as built only once it commits
+   * (a rollback takes the CREATE INDEX with it).
+   */
+  private buildDeferredIndexesLocked(name: string): void {
+    const spec = this.deferredIndexes.get(name);
+    if (spec === undefined) return;
+    this.createIndexes(spec);
+    if (this.writer.inTransaction) this.indexedInTransaction.add(name);
+    else this.deferredIndexes.delete(name);
+    // The planner needs statistics for the new indexes (see analyzeNowAndThen).
+    this.commitsSinceAnalyze = ANALYZE_EVERY_COMMITS;
+  }
+
+  private createIndexes(spec: CollectionSpec): void {
+    const table = tableName(spec.name);
+    for (const index of spec.indexes) {
+      const columns = index.fields.map(jsonField).join(', ');
+      const indexName = `${table}__${index.fields.map((f) => f.replace(/\./g, '_')).join('__')}`;
+      this.writer.exec(`CREATE INDEX IF NOT EXISTS ${indexName} ON ${table} (${columns})`);
+    }
   }
 
   /**
@@ -71,7 +105,7 @@ export class SqliteReadStore implements ReadStore {
   private analyzeNowAndThen(): void {
     this.commitsSinceAnalyze += 1;
     const now = Date.now();
-    if (this.commitsSinceAnalyze < 5000 && now - this.lastAnalyze < 60_000) return;
+    if (this.commitsSinceAnalyze < ANALYZE_EVERY_COMMITS && now - this.lastAnalyze < 60_000) return;
     this.writer.exec('PRAGMA analysis_limit = 1000; ANALYZE;');
     this.commitsSinceAnalyze = 0;
     this.lastAnalyze = now;
@@ -90,7 +124,10 @@ export class SqliteReadStore implements ReadStore {
 
   async dropCollections(names: readonly string[]): Promise<void> {
     await this.writeLock.run(async () => {
-      for (const name of names) this.writer.exec(`DROP TABLE IF EXISTS ${tableName(name)}`);
+      for (const name of names) {
+        this.writer.exec(`DROP TABLE IF EXISTS ${tableName(name)}`);
+        this.deferredIndexes.delete(name);
+      }
       this.statements.clear();
     });
   }
@@ -100,6 +137,8 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async query(collection: string, options: QueryOptions): Promise<QueryResult> {
+    // A query over a large unindexed collection would scan it: build its indexes first.
+    await this.buildDeferredIndexes([collection]);
     const table = tableName(collection);
     const params: unknown[] = [];
     const where = whereClause(options.filter ?? [], params);
@@ -123,11 +162,14 @@ export class SqliteReadStore implements ReadStore {
       try {
         const result = await work(this.transaction());
         this.writer.exec('COMMIT');
+        for (const name of this.indexedInTransaction) this.deferredIndexes.delete(name);
         this.analyzeNowAndThen();
         return result;
       } catch (error) {
         if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
         throw error;
+      } finally {
+        this.indexedInTransaction.clear();
       }
     });
   }
@@ -137,6 +179,8 @@ export class SqliteReadStore implements ReadStore {
     return {
       get: async (collection, id) => getDoc(this.prepare(db, `SELECT doc FROM ${tableName(collection)} WHERE id = ?`), id),
       find: async (collection, filter) => {
+        // Inside the write transaction already: the indexes are built as part of it.
+        this.buildDeferredIndexesLocked(collection);
         const params: unknown[] = [];
         const sql = `SELECT doc FROM ${tableName(collection)} ${whereClause(filter, params)}`;
         return (this.prepare(db, sql).all(...params) as Array<{ doc: string }>).map((row) => JSON.parse(row.doc) as Doc);

@@ -8,8 +8,18 @@ import { INSTANCE_ADMINISTRATOR, type Principal } from './principal';
  */
 export class Authenticator {
   private readonly bootstrapDigest: Buffer;
+  /**
+   * Authorization header values already verified. A client sends the same header on every call,
+   * and hashing it each time was a measurable share of a cheap read. Only successes are kept (so
+   * wrong tokens cannot fill it), the map is bounded, and it lives in memory only: nothing here is
+   * ever logged. Revocable tokens (personal access tokens) will need to evict their entry.
+   */
+  private readonly verified = new Map<string, Principal>();
 
-  constructor(bootstrapToken: string) {
+  constructor(
+    bootstrapToken: string,
+    private readonly rememberAtMost = 1024,
+  ) {
     this.bootstrapDigest = digest(bootstrapToken);
   }
 
@@ -17,9 +27,15 @@ export class Authenticator {
     if (authorization === undefined || authorization === '') {
       throw new DomainError('unauthenticated', 'GRANTLINE-NoToken', 'Authentication required: send an Authorization: Bearer token');
     }
+    const known = this.verified.get(authorization);
+    if (known !== undefined) return known;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     // Comparing digests keeps the comparison constant-time whatever the token's length.
-    if (match?.[1] !== undefined && timingSafeEqual(digest(match[1]), this.bootstrapDigest)) return INSTANCE_ADMINISTRATOR;
+    if (match?.[1] !== undefined && timingSafeEqual(digest(match[1]), this.bootstrapDigest)) {
+      if (this.verified.size >= this.rememberAtMost) this.verified.clear();
+      this.verified.set(authorization, INSTANCE_ADMINISTRATOR);
+      return INSTANCE_ADMINISTRATOR;
+    }
     throw new DomainError('unauthenticated', 'AUTH-7fs1e', 'Token is invalid');
   }
 }

@@ -1,0 +1,110 @@
+import type { Doc, Filter, ReadStoreTx } from '../kernel/read-store.port';
+import type { ProjectionView } from './projection';
+
+/** Largest number of documents a projection keeps in memory between batches. */
+const DEFAULT_CACHE_LIMIT = 100_000;
+
+/**
+ * The documents a projection wrote or read lately, valid while this process holds the
+ * projection's lease: nobody else writes its collections, so what it committed is what is stored.
+ * Rebuilds touch the same look-up documents (a project, a grant, a user) for thousands of events;
+ * reading them back from the store and parsing their JSON every time was most of a rebuild's cost.
+ */
+export class ProjectionDocCache {
+  private readonly docs = new Map<string, Doc | null>();
+
+  constructor(private readonly limit = DEFAULT_CACHE_LIMIT) {}
+
+  lookup(key: string): Doc | null | undefined {
+    return this.docs.get(key);
+  }
+
+  remember(key: string, doc: Doc | null): void {
+    // Dropping everything at the limit is crude but keeps memory bounded without per-get
+    // bookkeeping; the next batches refill what they use.
+    if (this.docs.size >= this.limit && !this.docs.has(key)) this.docs.clear();
+    this.docs.set(key, doc);
+  }
+
+  /** After a lease change or a failure: the store is the truth again. */
+  clear(): void {
+    this.docs.clear();
+  }
+}
+
+interface PendingWrite {
+  readonly collection: string;
+  readonly id: string;
+  /** null: deleted. */
+  readonly doc: Doc | null;
+}
+
+/**
+ * A projection's view of one batch's transaction. Writes are held until the end of the batch (or
+ * the next `find`, which must see them), so a document changed by many events of one batch is
+ * written once; gets are answered from the batch's writes, then the cache, then the store.
+ * `commit` writes what is pending; `committed` moves it into the cache once the transaction is
+ * durable, so a rolled-back batch leaves the cache as it was.
+ */
+export class BatchView implements ProjectionView {
+  private readonly pending = new Map<string, PendingWrite>();
+  /** Changes already handed to the transaction, kept for the cache until it commits. */
+  private readonly written = new Map<string, PendingWrite>();
+
+  constructor(
+    private readonly tx: ReadStoreTx,
+    private readonly physical: (logical: string) => string,
+    private readonly cache: ProjectionDocCache,
+  ) {}
+
+  async get(collection: string, id: string): Promise<Doc | null> {
+    const key = cacheKey(collection, id);
+    const written = this.pending.get(key) ?? this.written.get(key);
+    if (written !== undefined) return written.doc;
+    const cached = this.cache.lookup(key);
+    if (cached !== undefined) return cached;
+    const stored = await this.tx.get(this.physical(collection), id);
+    // Not written by this batch, so this is the committed document: safe to cache now.
+    this.cache.remember(key, stored);
+    return stored;
+  }
+
+  async find(collection: string, filter: Filter): Promise<readonly Doc[]> {
+    await this.flush(collection);
+    return this.tx.find(this.physical(collection), filter);
+  }
+
+  async put(collection: string, doc: Doc): Promise<void> {
+    this.pending.set(cacheKey(collection, doc.id), { collection, id: doc.id, doc });
+  }
+
+  async delete(collection: string, id: string): Promise<void> {
+    this.pending.set(cacheKey(collection, id), { collection, id, doc: null });
+  }
+
+  /** Writes every pending change into the transaction (before it commits). */
+  async commit(): Promise<void> {
+    await this.flush(null);
+  }
+
+  /** The transaction committed: the batch's documents are now the stored ones. */
+  committed(): void {
+    for (const [key, write] of this.written) this.cache.remember(key, write.doc);
+    this.written.clear();
+  }
+
+  private async flush(collection: string | null): Promise<void> {
+    for (const [key, write] of this.pending) {
+      if (collection !== null && write.collection !== collection) continue;
+      const physical = this.physical(write.collection);
+      if (write.doc === null) await this.tx.delete(physical, write.id);
+      else await this.tx.put(physical, write.doc);
+      this.pending.delete(key);
+      this.written.set(key, write);
+    }
+  }
+}
+
+function cacheKey(collection: string, id: string): string {
+  return `${collection}\u0000${id}`;
+}
