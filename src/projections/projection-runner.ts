@@ -8,6 +8,9 @@ import { BatchView, ProjectionDocCache } from './batch-view';
 import { type Projection, physicalCollection, projectionKey } from './projection';
 import type { ProjectionProgress } from './projection-progress';
 
+/** How long one projection transaction may apply events before it commits and yields. */
+const SLICE_MS = 8;
+
 /** Failure records and operator skips: one collection each, outside any projection. */
 export const FAILED_EVENTS = 'failed_events';
 export const SKIPPED_EVENTS = 'skipped_events';
@@ -230,7 +233,13 @@ export class ProjectionRunner {
     const last = pending[pending.length - 1];
     if (last === undefined) return;
     try {
-      await this.commit(entry, pending);
+      // Commit in slices of a few milliseconds and let the event loop turn between them: one
+      // transaction over a whole catch-up batch kept HTTP waiting for tens of milliseconds.
+      for (let done = 0; done < pending.length; ) {
+        if (done > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (entry.failure !== null || !entry.leased) return;
+        done += await this.commit(entry, pending.slice(done), SLICE_MS);
+      }
       return;
     } catch (error) {
       if (error instanceof LeaseLost) return this.loseLease(entry);
@@ -238,6 +247,7 @@ export class ProjectionRunner {
     }
     // Find the event that fails: commit its predecessors one by one, retry it, then stop.
     for (const event of pending) {
+      if (event.position <= entry.position) continue; // committed by an earlier slice
       let lastError: unknown = null;
       for (let attempt = 1; attempt <= this.attempts; attempt += 1) {
         try {
@@ -256,22 +266,32 @@ export class ProjectionRunner {
     }
   }
 
-  private async commit(entry: Running, events: readonly RecordedEvent[]): Promise<void> {
-    const last = events[events.length - 1];
-    if (last === undefined) return;
+  /**
+   * Applies events in order in one transaction with the checkpoint after the last one applied:
+   * all of them, or as many as fit in `budgetMs` (at least one). Answers how many were applied.
+   */
+  private async commit(entry: Running, events: readonly RecordedEvent[], budgetMs = Number.POSITIVE_INFINITY): Promise<number> {
+    if (events.length === 0) return 0;
+    const deadline = performance.now() + budgetMs;
+    let applied = 0;
     const view = await this.readStore.transact(async (tx) => {
       // Fencing: the lease is checked inside the transaction that writes, so a process that lost
       // it (paused past its lifetime) cannot commit over the new holder's work.
       const lease = (await tx.get(LEASES, entry.key)) as Lease | null;
       if (lease?.holder !== this.holderId) throw new LeaseLost();
       const batch = new BatchView(tx, (logical) => physicalCollection(entry.projection, logical), entry.cache);
+      applied = 0;
       for (const event of events) {
+        if (applied > 0 && performance.now() > deadline) break;
         if (entry.projection.handles.has(event.type)) await entry.projection.apply(event, batch);
+        applied += 1;
       }
+      const lastApplied = events[applied - 1] as RecordedEvent;
       await batch.commit();
-      await tx.setCheckpoint({ projection: entry.key, position: last.position, eventCreatedAt: last.createdAt, updatedAt: this.clock.now() });
+      await tx.setCheckpoint({ projection: entry.key, position: lastApplied.position, eventCreatedAt: lastApplied.createdAt, updatedAt: this.clock.now() });
       return batch;
     });
+    const last = events[applied - 1] as RecordedEvent;
     view.committed();
     entry.position = last.position;
     if (entry.indexesDeferred && last.position >= (await this.eventStore.headPosition())) {
@@ -279,6 +299,7 @@ export class ProjectionRunner {
       entry.indexesDeferred = false;
     }
     this.progress.report(entry.key, last.position);
+    return applied;
   }
 
   private async recordFailure(entry: Running, event: RecordedEvent, error: unknown): Promise<void> {
