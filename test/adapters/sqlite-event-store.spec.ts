@@ -88,6 +88,29 @@ describe('SqliteEventStore', () => {
     expect(firstBatches[2]).toBe(firstBatches[0]);
   });
 
+  it('given a lone append that fails after its first insert, nothing of it is written and positions stay contiguous', async () => {
+    const first = newEvent();
+    await expect(store.append('thing-1', [first, { ...newEvent(), id: first.id }], 'no_stream')).rejects.toThrow();
+
+    expect(await store.readAll()).toEqual([]);
+    const next = await store.append('thing-2', [newEvent()], 'no_stream');
+    expect(next.position).toBe(1);
+    expect(await store.readStream('thing-1')).toEqual([]);
+  });
+
+  it('given one append of 250 events (three multi-row inserts), every event gets its revision and a contiguous position, as stored', async () => {
+    await store.append('before', [newEvent()], 'no_stream');
+    const events = Array.from({ length: 250 }, (_, n) => newEvent({ n }));
+
+    const result = await store.append('many', events, 'no_stream');
+
+    expect(result.events.map((event) => event.revision)).toStrictEqual(events.map((_, n) => n));
+    expect(result.events.map((event) => event.position)).toStrictEqual(events.map((_, n) => n + 2));
+    expect(result.events.map((event) => event.id)).toStrictEqual(events.map((event) => event.id));
+    expect(await store.readStream('many')).toEqual(result.events);
+    expect(result.position).toBe(251);
+  });
+
   it('writes through a write-ahead log', async () => {
     await store.append('org-1', [newEvent()], 'no_stream');
 

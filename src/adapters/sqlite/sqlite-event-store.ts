@@ -54,6 +54,9 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_type ON events (type, position);
 `;
 
+/** Rows per INSERT statement: one statement per row cost a round into SQLite per event. */
+const MAX_ROWS_PER_INSERT = 100;
+
 /** How many full batches subscriptions share; catch-ups more than this apart read their own. */
 const RECENT_BATCHES = 16;
 
@@ -74,11 +77,13 @@ export class SqliteEventStore implements EventStore {
   /** Full subscription batches by the position they start after (oldest first). */
   private readonly recentBatches = new Map<number, readonly RecordedEvent[]>();
 
-  private readonly insertEvent: Database.Statement;
+  /** Multi-row inserts by row count (1 … MAX_ROWS_PER_INSERT). */
+  private readonly insertStatements = new Map<number, Database.Statement>();
   private readonly lastRevisionOf: Database.Statement;
   private readonly findById: Database.Statement;
   private readonly streamFrom: Database.Statement;
   private readonly head: Database.Statement;
+  private readonly transactionStatements: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackToSavepoint', Database.Statement>;
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
@@ -88,13 +93,19 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
-    this.insertEvent = this.db.prepare(
-      'INSERT INTO events (id, stream, revision, type, created_at, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
     this.lastRevisionOf = this.db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?');
     this.findById = this.db.prepare('SELECT * FROM events WHERE stream = ? AND id = ?');
     this.streamFrom = this.db.prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision');
     this.head = this.db.prepare('SELECT max(position) AS position FROM events');
+    // Prepared once: exec() parses its SQL on every call, and a group commit runs these per append.
+    this.transactionStatements = {
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      commit: this.db.prepare('COMMIT'),
+      savepoint: this.db.prepare('SAVEPOINT append_one'),
+      release: this.db.prepare('RELEASE append_one'),
+      rollbackToSavepoint: this.db.prepare('ROLLBACK TO append_one'),
+      rollback: this.db.prepare('ROLLBACK'),
+    };
     this.appended.setMaxListeners(0);
     // The clock never runs backwards, so the last event has the latest time (no scan of the log).
     const last = this.db.prepare('SELECT created_at AS t FROM events ORDER BY position DESC LIMIT 1').get() as { t: number | null } | undefined;
@@ -122,21 +133,27 @@ export class SqliteEventStore implements EventStore {
     // The store's clock never runs backwards, so createdAt follows position order.
     const createdAt = Math.max(Date.now(), this.lastCreatedAt);
     const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    const tx = this.transactionStatements;
     try {
-      this.db.exec('BEGIN IMMEDIATE');
+      tx.begin.run();
+      // A lone append needs no savepoint: if it fails, the whole transaction is rolled back.
+      const isolate = batch.length > 1;
       for (const pending of batch) {
-        this.db.exec('SAVEPOINT append_one');
+        if (isolate) tx.savepoint.run();
         try {
           const result = this.appendInTransaction(pending, createdAt);
-          this.db.exec('RELEASE append_one');
+          if (isolate) tx.release.run();
           outcomes.push({ ok: true, result });
         } catch (error) {
-          this.db.exec('ROLLBACK TO append_one');
-          this.db.exec('RELEASE append_one');
+          if (isolate) {
+            tx.rollbackToSavepoint.run();
+            tx.release.run();
+          }
           outcomes.push({ ok: false, error });
         }
       }
-      this.db.exec('COMMIT');
+      if (!isolate && outcomes[0]?.ok === false) tx.rollback.run();
+      else tx.commit.run();
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       const failure = new StoreUnavailable('event store commit failed', { cause: error });
@@ -165,33 +182,44 @@ export class SqliteEventStore implements EventStore {
     const row = this.lastRevisionOf.get(stream) as { revision: number | null };
     const actual = row.revision ?? 'no_stream';
     if (!revisionMatches(expected, actual)) throw new WrongExpectedRevision(stream, expected, actual);
-    let revision = actual === 'no_stream' ? -1 : actual;
+    const firstRevision = (actual === 'no_stream' ? -1 : actual) + 1;
     const recorded: RecordedEvent[] = [];
-    for (const event of events) {
-      revision += 1;
-      const info = this.insertEvent.run(
-        event.id,
-        stream,
-        revision,
-        event.type,
-        createdAt,
-        JSON.stringify(event.data ?? null),
-        JSON.stringify(event.metadata),
-      );
-      recorded.push({
-        id: event.id,
-        stream,
-        type: event.type,
-        revision,
-        position: Number(info.lastInsertRowid),
-        createdAt: new Date(createdAt),
-        data: event.data,
-        metadata: event.metadata,
+    for (let start = 0; start < events.length; start += MAX_ROWS_PER_INSERT) {
+      const chunk = events.slice(start, start + MAX_ROWS_PER_INSERT);
+      const params: unknown[] = [];
+      chunk.forEach((event, index) => {
+        params.push(event.id, stream, firstRevision + start + index, event.type, createdAt, JSON.stringify(event.data ?? null), JSON.stringify(event.metadata));
+      });
+      // One statement for the whole chunk; its rows take consecutive positions (rowids) in order,
+      // so the last one's rowid gives every position.
+      const lastPosition = Number(this.insertRows(chunk.length).run(...params).lastInsertRowid);
+      chunk.forEach((event, index) => {
+        recorded.push({
+          id: event.id,
+          stream,
+          type: event.type,
+          revision: firstRevision + start + index,
+          position: lastPosition - (chunk.length - 1 - index),
+          createdAt: new Date(createdAt),
+          data: event.data,
+          metadata: event.metadata,
+        });
       });
     }
     const last = recorded[recorded.length - 1];
     if (last === undefined) throw new Error('unreachable: empty append');
     return { lastRevision: last.revision, position: last.position, createdAt: last.createdAt, events: recorded };
+  }
+
+  /** `INSERT` of `rows` events, prepared once per row count. */
+  private insertRows(rows: number): Database.Statement {
+    let statement = this.insertStatements.get(rows);
+    if (statement === undefined) {
+      const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
+      statement = this.db.prepare(`INSERT INTO events (id, stream, revision, type, created_at, data, metadata) VALUES ${values}`);
+      this.insertStatements.set(rows, statement);
+    }
+    return statement;
   }
 
   /** An append whose event ids are all stored already returns the original result. */
