@@ -111,13 +111,13 @@ async function openStores(config: GrantlineConfig): Promise<{ eventStore: EventS
   const eventStore: EventStore =
     config.eventStoreConnectionString !== undefined
       ? new (await import('../adapters/esdb/esdb-event-store')).EsdbEventStore(config.eventStoreConnectionString)
-      : new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
+      : new SqliteEventStore(join(config.dataDir, 'events.sqlite'), { backgroundCheckpoints: true });
   let readStore: ReadStore;
   try {
     readStore =
       config.mongodbUri !== undefined
         ? await (await import('../adapters/mongo/mongo-read-store')).MongoReadStore.connect(config.mongodbUri, config.mongodbDb)
-        : new SqliteReadStore(join(config.dataDir, 'readmodels.sqlite'));
+        : new SqliteReadStore(join(config.dataDir, 'readmodels.sqlite'), { backgroundCheckpoints: true });
   } catch (error) {
     await eventStore.close();
     throw error;

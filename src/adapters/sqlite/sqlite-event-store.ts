@@ -11,6 +11,7 @@ import {
   StoreUnavailable,
   WrongExpectedRevision,
 } from '../../kernel/event-store.port';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer';
 
 interface EventRow {
   position: number;
@@ -36,6 +37,8 @@ export interface SqliteEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** Largest number of events a subscription hands over at once. */
   readonly batchSize?: number;
+  /** Checkpoint the WAL on a worker thread instead of inside commits (see WalCheckpointer). */
+  readonly backgroundCheckpoints?: boolean;
 }
 
 const SCHEMA = `
@@ -72,6 +75,7 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private lastCreatedAt = 0;
   private closed = false;
+  private checkpointer: WalCheckpointer | null = null;
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   /** Full subscription batches by the position they start after (oldest first). */
@@ -92,6 +96,10 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
+    if (options.backgroundCheckpoints === true) {
+      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+      this.checkpointer = new WalCheckpointer(file);
+    }
     this.db.exec(SCHEMA);
     this.lastRevisionOf = this.db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?');
     this.findById = this.db.prepare('SELECT * FROM events WHERE stream = ? AND id = ?');
@@ -353,6 +361,7 @@ export class SqliteEventStore implements EventStore {
     this.closed = true;
     if (this.queue.length > 0) this.flush();
     this.appended.emit('appended');
+    await this.checkpointer?.close();
     this.db.close();
   }
 }

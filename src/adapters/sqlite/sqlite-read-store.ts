@@ -13,6 +13,7 @@ import type {
   SortKey,
 } from '../../kernel/read-store.port';
 import { Mutex } from '../../kernel/mutex';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 /** Planner statistics are refreshed after this many commits (or a minute). */
@@ -35,6 +36,7 @@ export class SqliteReadStore implements ReadStore {
   private readonly writer: Database.Database;
   private reader: Database.Database;
   private readonly writeLock = new Mutex();
+  private readonly checkpointer: WalCheckpointer | null = null;
   private readonly statements = new Map<string, Database.Statement>();
   private commitsSinceAnalyze = 0;
   /** Collections created without their indexes (ensureCollections' deferIndexes), by name. */
@@ -43,12 +45,20 @@ export class SqliteReadStore implements ReadStore {
   private readonly indexedInTransaction = new Set<string>();
   private lastAnalyze = 0;
 
-  constructor(private readonly file: string) {
+  constructor(
+    private readonly file: string,
+    /** Checkpoint the WAL on a worker thread instead of inside commits (see WalCheckpointer). */
+    options: { readonly backgroundCheckpoints?: boolean } = {},
+  ) {
     this.writer = new Database(file);
     this.writer.pragma('journal_mode = WAL');
     // Read models can be rebuilt from the event store, so NORMAL (no fsync per commit) is enough.
     this.writer.pragma('synchronous = NORMAL');
     this.writer.pragma('busy_timeout = 5000');
+    if (options.backgroundCheckpoints === true) {
+      this.writer.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+      this.checkpointer = new WalCheckpointer(file);
+    }
     this.writer.exec(`CREATE TABLE IF NOT EXISTS _checkpoints (
       projection TEXT PRIMARY KEY, position INTEGER NOT NULL,
       event_created_at INTEGER, updated_at INTEGER NOT NULL) WITHOUT ROWID`);
@@ -227,6 +237,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.close();
     await this.writeLock.run(async () => {
       this.reader.close();
       this.writer.close();
