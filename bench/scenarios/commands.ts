@@ -30,7 +30,7 @@ function oneProject(service: GrantlineService): Workload {
     next: () => ({ project: service.project, grantedOrgId: service.takeOrg() ?? 'bench-pool-exhausted' }),
     ensure: (requests) => service.createOrgs(requests - service.unusedOrgCount),
     // Every request costs an AddOrg beforehand: provision for a modest rate only.
-    warmUpRequests: (seconds) => Math.ceil(2000 * seconds),
+    warmUpRequests: (seconds) => Math.ceil(3500 * seconds),
   };
 }
 
