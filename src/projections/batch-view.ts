@@ -2,7 +2,7 @@ import type { Doc, Filter, ReadStoreTx } from '../kernel/read-store.port';
 import type { ProjectionView } from './projection';
 
 /** Largest number of documents a projection keeps in memory between batches. */
-const DEFAULT_CACHE_LIMIT = 100_000;
+const DEFAULT_CACHE_LIMIT = 50_000;
 
 /**
  * The documents a projection wrote or read lately, valid while this process holds the
@@ -11,24 +11,37 @@ const DEFAULT_CACHE_LIMIT = 100_000;
  * reading them back from the store and parsing their JSON every time was most of a rebuild's cost.
  */
 export class ProjectionDocCache {
-  private readonly docs = new Map<string, Doc | null>();
+  /**
+   * Two generations approximate "least recently used" without per-hit bookkeeping: documents
+   * go into `young`; when it is full it becomes `old` (the previous `old` is dropped), and a hit
+   * in `old` moves the document back to `young`. (Reordering one big Map on every hit, or clearing
+   * it whole, cost more than the reads it saved in a 1M-user-grant rebuild.)
+   */
+  private young = new Map<string, Doc | null>();
+  private old = new Map<string, Doc | null>();
 
   constructor(private readonly limit = DEFAULT_CACHE_LIMIT) {}
 
   lookup(key: string): Doc | null | undefined {
-    return this.docs.get(key);
+    const young = this.young.get(key);
+    if (young !== undefined) return young;
+    const old = this.old.get(key);
+    if (old !== undefined) this.remember(key, old);
+    return old;
   }
 
   remember(key: string, doc: Doc | null): void {
-    // Dropping everything at the limit is crude but keeps memory bounded without per-get
-    // bookkeeping; the next batches refill what they use.
-    if (this.docs.size >= this.limit && !this.docs.has(key)) this.docs.clear();
-    this.docs.set(key, doc);
+    if (this.young.size >= this.limit / 2 && !this.young.has(key)) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, doc);
   }
 
   /** After a lease change or a failure: the store is the truth again. */
   clear(): void {
-    this.docs.clear();
+    this.young = new Map();
+    this.old = new Map();
   }
 }
 

@@ -10,6 +10,9 @@ import type { ProjectionProgress } from './projection-progress';
 
 /** How long one projection transaction may apply events before it commits and yields. */
 const SLICE_MS = 8;
+/** A batch this large means the projection is catching up: fewer, longer slices. */
+const CATCH_UP_EVENTS = 500;
+const CATCH_UP_SLICE_MS = 100;
 
 /** Failure records and operator skips: one collection each, outside any projection. */
 export const FAILED_EVENTS = 'failed_events';
@@ -233,12 +236,14 @@ export class ProjectionRunner {
     const last = pending[pending.length - 1];
     if (last === undefined) return;
     try {
-      // Commit in slices of a few milliseconds and let the event loop turn between them: one
-      // transaction over a whole catch-up batch kept HTTP waiting for tens of milliseconds.
+      // Commit in slices and let the event loop turn between them: one transaction over a whole
+      // batch kept HTTP waiting. Live batches (a few events) get short slices for latency; a
+      // catch-up (a big backlog) longer ones, since every commit rewrites the B-trees' upper pages.
+      const budgetMs = pending.length >= CATCH_UP_EVENTS ? CATCH_UP_SLICE_MS : SLICE_MS;
       for (let done = 0; done < pending.length; ) {
         if (done > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         if (entry.failure !== null || !entry.leased) return;
-        done += await this.commit(entry, pending.slice(done), SLICE_MS);
+        done += await this.commit(entry, pending.slice(done), budgetMs);
       }
       return;
     } catch (error) {

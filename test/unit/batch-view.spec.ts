@@ -118,16 +118,16 @@ describe('BatchView', () => {
     expect(tx.calls).toStrictEqual(['get p1_users u', 'get p1_users missing']);
   });
 
-  it('given a cache at its limit, when a new document is remembered, then the cache starts over instead of growing', () => {
+  it('given a cache at its limit, when a new document is remembered, then the least recently used one goes', () => {
     const cache = new ProjectionDocCache(2);
-    cache.remember('a', { id: 'a' });
-    cache.remember('b', { id: 'b' });
-    cache.remember('a', { id: 'a', again: true });
-    expect(cache.lookup('b')).toStrictEqual({ id: 'b' });
+    cache.remember('lookup', { id: 'lookup' });
+    cache.remember('written-1', { id: 'written-1' });
+    expect(cache.lookup('lookup')).toStrictEqual({ id: 'lookup' }); // used again: now the youngest
 
-    cache.remember('c', { id: 'c' });
+    cache.remember('written-2', { id: 'written-2' });
 
-    expect(cache.lookup('a')).toBeUndefined();
-    expect(cache.lookup('c')).toStrictEqual({ id: 'c' });
+    expect(cache.lookup('written-1')).toBeUndefined();
+    expect(cache.lookup('lookup')).toStrictEqual({ id: 'lookup' });
+    expect(cache.lookup('written-2')).toStrictEqual({ id: 'written-2' });
   });
 });
