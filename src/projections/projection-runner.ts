@@ -13,6 +13,12 @@ const SLICE_MS = 8;
 /** A batch this large means the projection is catching up: fewer, longer slices. */
 const CATCH_UP_EVENTS = 500;
 const CATCH_UP_SLICE_MS = 100;
+/**
+ * A slice applies at least this many events whatever the time: on a store where each write is a
+ * round trip (MongoDB), a time budget alone would mean one transaction per event, and reads
+ * waiting for their writes would time out. Slicing is for SQLite's synchronous driver.
+ */
+const MIN_EVENTS_PER_SLICE = 100;
 
 /** Failure records and operator skips: one collection each, outside any projection. */
 export const FAILED_EVENTS = 'failed_events';
@@ -273,7 +279,7 @@ export class ProjectionRunner {
 
   /**
    * Applies events in order in one transaction with the checkpoint after the last one applied:
-   * all of them, or as many as fit in `budgetMs` (at least one). Answers how many were applied.
+   * all of them, or as many as fit in `budgetMs` (at least MIN_EVENTS_PER_SLICE). Answers how many were applied.
    */
   private async commit(entry: Running, events: readonly RecordedEvent[], budgetMs = Number.POSITIVE_INFINITY): Promise<number> {
     if (events.length === 0) return 0;
@@ -287,7 +293,7 @@ export class ProjectionRunner {
       const batch = new BatchView(tx, (logical) => physicalCollection(entry.projection, logical), entry.cache);
       applied = 0;
       for (const event of events) {
-        if (applied > 0 && performance.now() > deadline) break;
+        if (applied >= MIN_EVENTS_PER_SLICE && performance.now() > deadline) break;
         if (entry.projection.handles.has(event.type)) await entry.projection.apply(event, batch);
         applied += 1;
       }
