@@ -43,17 +43,7 @@ export async function closedLoopCalls(call: Call, concurrency: number, durationS
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  return {
-    durationS: elapsed,
-    ok,
-    failed,
-    okPerSecond: ok / elapsed,
-    latency: samples.percentiles(),
-    generatorCpuPercent: Math.round(((used.user + used.system) / 1e6 / elapsed) * 1000) / 10,
-    abandoned: 0,
-  };
+  return result(started, cpu, { ok, failed, abandoned: 0 }, samples);
 }
 
 /**
@@ -116,15 +106,23 @@ export async function fixedRateCalls(call: Call, rate: number, durationS: number
     if (total === 0) end();
     else tick();
   });
-  const elapsed = (performance.now() - start) / 1000;
+  return result(start, cpu, { ok, failed, abandoned }, samples);
+}
+
+/** A round's figures from its counts, latency samples, start time and the generator's CPU at the start. */
+function result(
+  started: number,
+  cpu: NodeJS.CpuUsage,
+  counts: { readonly ok: number; readonly failed: number; readonly abandoned: number },
+  samples: Samples,
+): CallLoadResult {
+  const elapsed = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   return {
     durationS: elapsed,
-    ok,
-    failed,
-    okPerSecond: ok / elapsed,
+    ...counts,
+    okPerSecond: counts.ok / elapsed,
     latency: samples.percentiles(),
     generatorCpuPercent: Math.round(((used.user + used.system) / 1e6 / elapsed) * 1000) / 10,
-    abandoned,
   };
 }
