@@ -70,7 +70,7 @@ export class SqliteReadStore implements ReadStore {
     await this.writeLock.run(async () => {
       for (const spec of specs) {
         const table = tableName(spec.name);
-        const exists = this.writer.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
+        const exists = this.prepare(this.writer, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
         this.writer.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`);
         if (!exists && options.deferIndexes === true && spec.indexes.length > 0) this.deferredIndexes.set(spec.name, spec);
         else this.createIndexes(spec);
