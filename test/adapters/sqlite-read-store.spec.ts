@@ -86,3 +86,31 @@ describe('SqliteReadStore: deferred indexes', () => {
     expect(indexesOf('grants')).toHaveLength(2);
   });
 });
+
+describe('SqliteReadStore: storage of documents about 1 KiB in size', () => {
+  it('given 2,000 documents of ~1.1 KiB, then the file holds them in under 2 KiB each (not a page and an overflow page each)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'grantline-read-store-'));
+    const file = join(dir, 'read.db');
+    const store = new SqliteReadStore(file);
+    try {
+      await store.ensureCollections([{ name: 'grants', indexes: [] }]);
+      const padding = 'x'.repeat(1_100);
+      await store.transact(async (tx) => {
+        for (let i = 0; i < 2_000; i += 1) await tx.put('grants', { id: `grant-${String(i).padStart(5, '0')}`, padding });
+      });
+      const db = new Database(file, { readonly: true });
+      try {
+        const pages = db.pragma('page_count', { simple: true }) as number;
+        const pageSize = db.pragma('page_size', { simple: true }) as number;
+        // A WITHOUT ROWID table spills each such row into an overflow page: ~8 MiB here.
+        expect(pages * pageSize).toBeLessThan(2_000 * 2_048);
+        expect(pages * pageSize).toBeGreaterThan(2_000 * 1_100);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
