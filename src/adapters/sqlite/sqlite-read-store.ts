@@ -186,15 +186,16 @@ export class SqliteReadStore implements ReadStore {
       // Transactions queued on the lock would otherwise run back to back in microtasks: six
       // projections' slices of a few ms each kept HTTP waiting ~50 ms. Let the event loop turn.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      this.writer.exec('BEGIN IMMEDIATE');
+      // Prepared once and cached: exec() parses its SQL on every call, and every slice runs these.
+      this.prepare(this.writer, 'BEGIN IMMEDIATE').run();
       try {
         const result = await work(this.transaction());
-        this.writer.exec('COMMIT');
+        this.prepare(this.writer, 'COMMIT').run();
         for (const name of this.indexedInTransaction) this.deferredIndexes.delete(name);
         this.analyzeNowAndThen();
         return result;
       } catch (error) {
-        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+        if (this.writer.inTransaction) this.prepare(this.writer, 'ROLLBACK').run();
         throw error;
       } finally {
         this.indexedInTransaction.clear();
