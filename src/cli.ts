@@ -2,10 +2,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from './config/config';
 import type { RecordedEvent } from './kernel/event';
 import { Platform, PROJECTIONS } from './platform/platform';
-import { retryFailedEvent, skipFailedEvent, storedProjectionStatus } from './projections/projection-runner';
+import { projectionKey } from './projections/projection';
+import { requestRebuild, retryFailedEvent, skipFailedEvent, storedProjectionStatus } from './projections/projection-runner';
 
 /**
- * Operator and auditor CLI. Read-only except for the projection retry/skip commands. Works on the
+ * Operator and auditor CLI. Read-only except for the projection retry/skip/rebuild commands. Works on the
  * stores the environment points at (same variables as the service).
  */
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -97,7 +98,7 @@ program
     });
   });
 
-const projections = program.command('projections').description('projection state, retry and skip');
+const projections = program.command('projections').description('projection state, retry, skip and rebuild');
 
 projections
   .command('status')
@@ -148,6 +149,27 @@ projections
         return;
       }
       process.stdout.write(`${key}: skipped event ${skipped.eventId} at position ${skipped.position}\n`);
+    });
+  });
+
+projections
+  .command('rebuild <projection>')
+  .description('rebuild a projection from position 0 (drops its read model), recording why')
+  .requiredOption('--reason <text>', 'why the projection is rebuilt (kept with the rebuild record)')
+  .action(async (key: string, options: { reason: string }) => {
+    if (options.reason.trim() === '') throw new InvalidArgumentError('a reason is required');
+    const known = PROJECTIONS.map(projectionKey);
+    if (!known.includes(key)) {
+      process.stderr.write(`unknown projection ${key}; one of: ${known.join(', ')}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    await withPlatform(async (platform) => {
+      const request = await requestRebuild(platform.readStore, key, options.reason, platform.clock);
+      process.stdout.write(
+        `${key}: rebuild requested at ${request.requestedAt}; the process running it starts over within a few seconds ` +
+          '(or at its next start). Reads that wait for their writes wait until it is back at the head.\n',
+      );
     });
   });
 

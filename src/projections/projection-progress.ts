@@ -22,7 +22,14 @@ export class ProjectionProgress {
     /** True when no runner in this process reports progress. */
     private readonly pollReadStore: boolean,
     private readonly pollIntervalMs = 5,
+    /**
+     * Polled positions older than this are read again before a wait is answered from them: they
+     * only grow, except when another process rebuilds a projection from 0 (decision 17).
+     */
+    private readonly maxStaleMs = 250,
   ) {}
+
+  private refreshedAt = Number.NEGATIVE_INFINITY;
 
   /** The local runner holds `key`'s lease (true) or gave it up (false). */
   setLocal(key: string, local: boolean): void {
@@ -41,6 +48,11 @@ export class ProjectionProgress {
     }
   }
 
+  /** The projection starts over from position 0 (a rebuild): reads wait for it again. */
+  restart(key: string): void {
+    this.positions.set(key, 0);
+  }
+
   position(key: string): number {
     return this.positions.get(key) ?? 0;
   }
@@ -51,6 +63,7 @@ export class ProjectionProgress {
 
   /** Resolves true once every projection in `keys` has processed `position`, false on timeout. */
   async waitFor(keys: readonly string[], position: number, timeoutMs: number): Promise<boolean> {
+    if (this.pollReadStore && performance.now() - this.refreshedAt > this.maxStaleMs) await this.refresh();
     if (this.reached(keys, position)) return true;
     if (this.pollReadStore) {
       await this.refresh();
@@ -87,8 +100,14 @@ export class ProjectionProgress {
   }
 
   private async refresh(): Promise<void> {
-    for (const checkpoint of await this.readStore.listCheckpoints()) {
-      if (!this.local.has(checkpoint.projection)) this.report(checkpoint.projection, checkpoint.position);
+    this.refreshedAt = performance.now();
+    const stored = new Map((await this.readStore.listCheckpoints()).map((checkpoint) => [checkpoint.projection, checkpoint.position]));
+    // A projection that another process rebuilds goes back to 0 (its checkpoint is deleted).
+    for (const key of this.positions.keys()) if (!this.local.has(key) && !stored.has(key)) this.restart(key);
+    for (const [key, position] of stored) {
+      if (this.local.has(key)) continue;
+      if (position < (this.positions.get(key) ?? 0)) this.restart(key);
+      this.report(key, position);
     }
   }
 

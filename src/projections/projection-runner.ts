@@ -25,6 +25,17 @@ export const FAILED_EVENTS = 'failed_events';
 export const SKIPPED_EVENTS = 'skipped_events';
 /** One lease per projection: the process holding it is the only one applying that projection. */
 export const LEASES = 'projection_leases';
+/** An operator asked for a projection to start over from position 0 (one pending request each). */
+export const REBUILD_REQUESTS = 'projection_rebuild_requests';
+/** Every rebuild a runner carried out: which projection, why, asked when, begun when. */
+export const REBUILDS = 'projection_rebuilds';
+
+export interface RebuildRequest extends Doc {
+  /** The projection key. */
+  readonly projection: string;
+  readonly reason: string;
+  readonly requestedAt: string;
+}
 
 interface Lease extends Doc {
   readonly holder: string;
@@ -88,6 +99,8 @@ interface Running {
   readonly cache: ProjectionDocCache;
   /** Its collections were created without their indexes; they are built when it reaches the head. */
   indexesDeferred: boolean;
+  /** A rebuild is under way (lease tending runs on a timer and may come round again meanwhile). */
+  rebuilding: boolean;
 }
 
 /**
@@ -120,11 +133,8 @@ export class ProjectionRunner {
   }
 
   async start(): Promise<void> {
-    await this.readStore.ensureCollections([
-      { name: FAILED_EVENTS, indexes: [] },
-      { name: SKIPPED_EVENTS, indexes: [] },
-      { name: LEASES, indexes: [] },
-    ]);
+    await ensureOperatorCollections(this.readStore);
+    await this.readStore.ensureCollections([{ name: LEASES, indexes: [] }]);
     for (const projection of this.projections) {
       const key = projectionKey(projection);
       const checkpoint = await this.readStore.getCheckpoint(key);
@@ -142,6 +152,7 @@ export class ProjectionRunner {
         leased: false,
         cache: new ProjectionDocCache(),
         indexesDeferred: fromScratch,
+        rebuilding: false,
       };
       this.running.set(key, entry);
       this.progress.report(key, entry.position);
@@ -161,7 +172,58 @@ export class ProjectionRunner {
       } else if (!held && entry.leased) {
         this.logger.warn('projection lease taken over by another process', { projection: entry.key });
         await this.standBy(entry);
+      } else if (held) {
+        await this.rebuildIfRequested(entry);
       }
+    }
+  }
+
+  /**
+   * Carries out an operator's rebuild request (see `requestRebuild`): stop, forget the checkpoint,
+   * drop the projection's collections, start again from position 0. The request is deleted last,
+   * so a crash part-way through repeats the whole rebuild when the lease is next taken; deleting
+   * the checkpoint first means no restart can resume from the old position over dropped tables.
+   * Answers whether a request was found: after a failed attempt the projection stays idle (its
+   * in-memory position may be stale) and the next lease renewal tries again.
+   */
+  private async rebuildIfRequested(entry: Running): Promise<boolean> {
+    if (entry.rebuilding || !entry.leased) return entry.rebuilding;
+    const request = (await this.readStore.get(REBUILD_REQUESTS, entry.key)) as RebuildRequest | null;
+    if (request === null) return false;
+    entry.rebuilding = true;
+    try {
+      this.logger.warn('projection rebuild from position 0 begins', { projection: entry.key, reason: request.reason, requestedAt: request.requestedAt });
+      const subscription = entry.subscription;
+      entry.subscription = null;
+      await subscription?.stop();
+      if (entry.resumeTimer !== null) clearInterval(entry.resumeTimer);
+      entry.resumeTimer = null;
+      entry.failure = null;
+      await this.readStore.transact(async (tx) => {
+        const lease = (await tx.get(LEASES, entry.key)) as Lease | null;
+        if (lease?.holder !== this.holderId) throw new LeaseLost();
+        // A stopped projection starts over too; if the event still fails, it is recorded again.
+        await tx.delete(FAILED_EVENTS, entry.key);
+        await tx.put(REBUILDS, { id: `${entry.key}:${request.requestedAt}`, projection: entry.key, reason: request.reason, requestedAt: request.requestedAt, startedAt: this.clock.now().toISOString() });
+      });
+      await this.readStore.deleteCheckpoint(entry.key);
+      // Reads that wait for their writes wait again: the read model is being rebuilt.
+      this.progress.restart(entry.key);
+      const specs = physicalCollections(entry.projection);
+      await this.readStore.dropCollections(specs.map((spec) => spec.name));
+      await this.readStore.ensureCollections(specs, { deferIndexes: true });
+      entry.indexesDeferred = true;
+      entry.position = 0;
+      entry.cache.clear();
+      await this.readStore.transact((tx) => tx.delete(REBUILD_REQUESTS, entry.key));
+      if (entry.leased) this.subscribe(entry);
+      return true;
+    } catch (error) {
+      if (error instanceof LeaseLost) this.loseLease(entry);
+      else this.logger.error('projection rebuild failed; it is tried again', { projection: entry.key, error: String(error) });
+      return true;
+    } finally {
+      entry.rebuilding = false;
     }
   }
 
@@ -183,6 +245,7 @@ export class ProjectionRunner {
     const checkpoint = await this.readStore.getCheckpoint(entry.key);
     entry.position = checkpoint?.position ?? 0;
     this.progress.report(entry.key, entry.position);
+    if (await this.rebuildIfRequested(entry)) return;
     const failure = (await this.readStore.get(FAILED_EVENTS, entry.key)) as FailedEvent | null;
     if (failure !== null) this.halt(entry, failure);
     else this.subscribe(entry);
@@ -391,7 +454,21 @@ async function ensureOperatorCollections(readStore: ReadStore): Promise<void> {
   await readStore.ensureCollections([
     { name: FAILED_EVENTS, indexes: [] },
     { name: SKIPPED_EVENTS, indexes: [] },
+    { name: REBUILD_REQUESTS, indexes: [] },
+    { name: REBUILDS, indexes: [] },
   ]);
+}
+
+/**
+ * Operator: asks the process that holds the projection's lease to rebuild it from position 0, with
+ * a reason kept in the rebuild record. Taken up within a lease renewal (a few seconds), or at the
+ * next start if no process runs it. A second request before the first is taken up replaces it.
+ */
+export async function requestRebuild(readStore: ReadStore, key: string, reason: string, clock: Clock): Promise<RebuildRequest> {
+  await ensureOperatorCollections(readStore);
+  const request: RebuildRequest = { id: key, projection: key, reason, requestedAt: clock.now().toISOString() };
+  await readStore.transact((tx) => tx.put(REBUILD_REQUESTS, request));
+  return request;
 }
 
 /** Deletes the failure record so the stopped projection applies the event again. */

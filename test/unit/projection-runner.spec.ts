@@ -14,9 +14,12 @@ import {
   FAILED_EVENTS,
   type FailedEvent,
   ProjectionRunner,
+  REBUILD_REQUESTS,
+  REBUILDS,
   type ProjectionStatus,
   type RunnerLogger,
   SKIPPED_EVENTS,
+  requestRebuild,
   retryFailedEvent,
   skipFailedEvent,
 } from '../../src/projections/projection-runner';
@@ -84,8 +87,8 @@ describe('ProjectionRunner on SQLite stores', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function startRunner(projections: readonly Projection[], into: ProjectionProgress = progress): Promise<ProjectionRunner> {
-    const runner = new ProjectionRunner(eventStore, readStore, projections, into, clock, logger, RUNNER_OPTIONS);
+  async function startRunner(projections: readonly Projection[], into: ProjectionProgress = progress, options: { leaseTtlMs?: number } = {}): Promise<ProjectionRunner> {
+    const runner = new ProjectionRunner(eventStore, readStore, projections, into, clock, logger, { ...RUNNER_OPTIONS, ...options });
     runners.push(runner);
     await runner.start();
     return runner;
@@ -322,6 +325,75 @@ describe('ProjectionRunner on SQLite stores', () => {
     expect(await countOf(projection)).toBeNull();
   });
 
+  describe('rebuild on request', () => {
+    /** Lease tending (which picks up rebuild requests) runs every leaseTtlMs / 3. */
+    const FAST_LEASES = { leaseTtlMs: 300 };
+
+    async function rebuildRecords(key: string): Promise<readonly Doc[]> {
+      return (await readStore.query(REBUILDS, { filter: [{ op: 'eq', field: 'projection', value: key }] })).docs;
+    }
+
+    it('given a projection at the head whose read model was damaged, when a rebuild is requested, then it starts over from 0 and the damage is gone', async () => {
+      const projection = counter('rebuilt');
+      const head = await given(HAPPENED, HAPPENED, HAPPENED);
+      await startRunner([projection], progress, FAST_LEASES);
+      await reach(projection, head);
+      const counts = physicalCollection(projection, 'counts');
+      await readStore.transact(async (tx) => {
+        await tx.put(counts, { id: 'total', count: 99, positions: [] });
+        await tx.put(counts, { id: 'stray', count: 1, positions: [] });
+      });
+
+      await requestRebuild(readStore, projectionKey(projection), 'counts were edited by hand', clock);
+      await eventually(async () => (await countOf(projection))?.count === 3 && (await readStore.get(REBUILD_REQUESTS, projectionKey(projection))) === null);
+
+      expect(await countOf(projection)).toEqual({ count: 3, positions: [1, 2, 3] });
+      expect(await readStore.get(counts, 'stray')).toBeNull();
+      expect((await readStore.getCheckpoint(projectionKey(projection)))?.position).toBe(head);
+      expect(await rebuildRecords(projectionKey(projection))).toEqual([expect.objectContaining({ reason: 'counts were edited by hand' })]);
+      const later = await given(HAPPENED);
+      await reach(projection, later);
+      expect((await countOf(projection))?.count).toBe(4);
+    });
+
+    it('given a stopped projection whose bug is fixed, when a rebuild is requested, then its failure record goes and it reaches the head', async () => {
+      const failing = { on: true };
+      const projection = counter('rebuilt_after_failure', { failOn: EXPLODED, failing });
+      const head = await given(HAPPENED, EXPLODED, HAPPENED);
+      const runner = await startRunner([projection], progress, FAST_LEASES);
+      await eventually(async () => (await statusOf(runner, projection))?.state === 'stopped');
+
+      failing.on = false;
+      await requestRebuild(readStore, projectionKey(projection), 'fixed the handler', clock);
+      await reach(projection, head);
+
+      expect(await countOf(projection)).toEqual({ count: 3, positions: [1, 2, 3] });
+      expect(await readStore.get(FAILED_EVENTS, projectionKey(projection))).toBeNull();
+      expect(await statusOf(runner, projection)).toMatchObject({ state: 'running', position: head });
+    });
+
+    it('given a rebuild requested while no process runs the projection, when a runner starts, then it rebuilds before resuming', async () => {
+      const projection = counter('rebuilt_at_start');
+      const head = await given(HAPPENED, HAPPENED);
+      const first = await startRunner([projection]);
+      await reach(projection, head);
+      await first.stop();
+      await readStore.transact((tx) => tx.put(physicalCollection(projection, 'counts'), { id: 'total', count: 42, positions: [] }));
+      await requestRebuild(readStore, projectionKey(projection), 'restore after a bad migration', clock);
+
+      const restartedProgress = new ProjectionProgress(readStore, false);
+      try {
+        await startRunner([projection], restartedProgress);
+        expect(await restartedProgress.waitFor([projectionKey(projection)], head, WAIT_MS)).toBe(true);
+      } finally {
+        restartedProgress.close();
+      }
+
+      expect(await countOf(projection)).toEqual({ count: 2, positions: [1, 2] });
+      expect(await readStore.get(REBUILD_REQUESTS, projectionKey(projection))).toBeNull();
+    });
+  });
+
   it('given no failure record, then retryFailedEvent and skipFailedEvent answer that there is nothing to do', async () => {
     await startRunner([counter('fine')]);
 
@@ -415,6 +487,33 @@ describe('ProjectionProgress.waitFor', () => {
     await readStore.transact((tx) => tx.setCheckpoint({ projection: 'remote1', position: 4, eventCreatedAt: null, updatedAt: new Date() }));
 
     expect(await waiting).toBe(true);
+    progress.close();
+  });
+
+  it('given a local projection restarted from 0 (a rebuild), then waiting for its old position waits again', async () => {
+    const progress = new ProjectionProgress(readStore, false);
+    progress.report('a1', 9);
+
+    progress.restart('a1');
+
+    expect(progress.position('a1')).toBe(0);
+    expect(await progress.waitFor(['a1'], 9, 30)).toBe(false);
+    progress.close();
+  });
+
+  it('given a projection rebuilt elsewhere (its checkpoint deleted, then lower), then the polling progress goes back with it', async () => {
+    // maxStaleMs 0: every wait reads the checkpoints again (by default at most 250 ms old).
+    const progress = new ProjectionProgress(readStore, true, 5, 0);
+    await readStore.transact((tx) => tx.setCheckpoint({ projection: 'remote1', position: 9, eventCreatedAt: null, updatedAt: new Date() }));
+    expect(await progress.waitFor(['remote1'], 9, WAIT_MS)).toBe(true);
+
+    await readStore.deleteCheckpoint('remote1');
+    expect(await progress.waitFor(['remote1'], 9, 30)).toBe(false);
+    expect(progress.position('remote1')).toBe(0);
+    await readStore.transact((tx) => tx.setCheckpoint({ projection: 'remote1', position: 4, eventCreatedAt: null, updatedAt: new Date() }));
+    expect(await progress.waitFor(['remote1'], 9, 30)).toBe(false);
+
+    expect(progress.position('remote1')).toBe(4);
     progress.close();
   });
 
