@@ -101,6 +101,8 @@ export class CommandExecutor {
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     private readonly alreadyExists: (key: UniqueKey) => DomainError,
+    /** How many streams' folded states are kept (least recently used go first). */
+    private readonly cachedStreams = CACHED_STREAMS,
   ) {}
 
   async execute<State, E extends Event>(
@@ -257,6 +259,13 @@ export class CommandExecutor {
   /** The stream's state: the remembered fold plus whatever was appended since (by anyone). */
   private async fold<State, E extends Event>(aggregate: AggregateType<State, E>, stream: string): Promise<{ state: State; last: RecordedEvent<E> | undefined }> {
     const known = this.folded.get(stream);
+    if (known !== undefined) {
+      // Used now: to the back of the line. A project that every AddUserGrant reads but none appends
+      // to was otherwise evicted after 20,000 new streams, and folding its tens of thousands of
+      // grant events again stalled every request for ~150 ms (seen as p99 spikes in the soak).
+      this.folded.delete(stream);
+      this.folded.set(stream, known);
+    }
     let state = (known?.state as State | undefined) ?? aggregate.initialState;
     let last = known?.last as RecordedEvent<E> | undefined;
     const newer = (await this.store.readStream(stream, last === undefined ? 0 : last.revision + 1)) as readonly RecordedEvent<E>[];
@@ -274,7 +283,7 @@ export class CommandExecutor {
     if (current !== undefined && (current.last?.revision ?? -1) > (folded.last?.revision ?? -1)) return;
     this.folded.delete(stream);
     this.folded.set(stream, folded);
-    if (this.folded.size > CACHED_STREAMS) {
+    if (this.folded.size > this.cachedStreams) {
       const oldest = this.folded.keys().next().value;
       if (oldest !== undefined) this.folded.delete(oldest);
     }

@@ -195,6 +195,37 @@ describe('CommandExecutor on the SQLite event store', () => {
     });
   });
 
+  describe('remembered folds', () => {
+    it('given a project read by every command but written by none, when more new streams are written than the cache holds, then its fold stays remembered (least recently used goes, not least recently written)', async () => {
+      const reads: Array<{ stream: string; fromRevision: number }> = [];
+      const spying = new Proxy(store, {
+        get(target, property) {
+          if (property === 'readStream') {
+            return (stream: string, fromRevision?: number) => {
+              reads.push({ stream, fromRevision: fromRevision ?? 0 });
+              return target.readStream(stream, fromRevision);
+            };
+          }
+          const value = Reflect.get(target, property, target) as unknown;
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      // Room for two folds: each AddUser below remembers its user stream (and its key's stream).
+      const small = new CommandExecutor(spying, ids, clock, taken, 2);
+      await small.execute(projectAggregate, 'p', context, () => ({ events: [projectAdded('Portal')], resourceOwner: C }));
+
+      for (let i = 0; i < 5; i += 1) {
+        await small.load(projectAggregate, 'p');
+        await small.execute(userAggregate, `u${i}`, context, (state) => ({ events: decideAddUser(addUser(`user${i}`), state), resourceOwner: C }));
+      }
+      const project = await small.load(projectAggregate, 'p');
+
+      expect(project.state).toMatchObject({ name: 'Portal' });
+      // Only ever read from after its one event: never folded from the start again.
+      expect(reads.filter((read) => read.stream === 'project-p').map((read) => read.fromRevision)).toEqual([0, 1, 1, 1, 1, 1, 1]);
+    });
+  });
+
   describe('concurrency on one stream', () => {
     /** Portal in C: one project.added through the executor. */
     async function givenPortal(): Promise<void> {
