@@ -9,7 +9,7 @@ import { type Row, ratioTo } from '../lib/report';
 import { sleep } from '../lib/server-process';
 import { round, Samples } from '../lib/stats';
 import { SqliteReadStore } from '../../src/adapters/sqlite/sqlite-read-store';
-import { REBUILD_REQUESTS, REBUILDS, requestRebuild } from '../../src/projections/projection-runner';
+import { REBUILD_REQUESTS, REBUILDS, rebuildRecordId, requestRebuild } from '../../src/projections/projection-runner';
 import { type BenchContext, FASTIFY_HELLO } from './context';
 
 /** The data set, generated once per run (bench/lib/dataset.ts; `--quick`: QUICK_SHAPE), without starting a service on it. */
@@ -112,7 +112,7 @@ async function operatorRebuild(context: BenchContext, scenario: string): Promise
     while (record === null) {
       if (performance.now() - requested > 60_000) throw new Error(`rebuild of ${key} not taken up within 60 s`);
       await sleep(20);
-      if ((await readStore.get(REBUILD_REQUESTS, key)) === null) record = (await readStore.get(REBUILDS, `${key}:${request.requestedAt}`)) as { startedAt?: string } | null;
+      if ((await readStore.get(REBUILD_REQUESTS, key)) === null) record = (await readStore.get(REBUILDS, rebuildRecordId(request))) as { startedAt?: string } | null;
     }
     const startedAt = Date.parse(record.startedAt ?? '');
     let lastLog = performance.now();

@@ -63,8 +63,9 @@ export class ProjectionProgress {
 
   /** Resolves true once every projection in `keys` has processed `position`, false on timeout. */
   async waitFor(keys: readonly string[], position: number, timeoutMs: number): Promise<boolean> {
-    if (this.pollReadStore && performance.now() - this.refreshedAt > this.maxStaleMs) await this.refresh();
-    if (this.reached(keys, position)) return true;
+    // Polled positions are trusted only while fresh; otherwise (or if not there yet) read again, once.
+    const fresh = !this.pollReadStore || performance.now() - this.refreshedAt <= this.maxStaleMs;
+    if (fresh && this.reached(keys, position)) return true;
     if (this.pollReadStore) {
       await this.refresh();
       if (this.reached(keys, position)) return true;

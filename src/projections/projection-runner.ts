@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { RecordedEvent } from '../kernel/event';
 import type { EventStore, Subscription } from '../kernel/event-store.port';
 import type { Clock } from '../kernel/clock.port';
-import type { CollectionSpec, Doc, ReadStore } from '../kernel/read-store.port';
+import type { CollectionSpec, Doc, ReadStore, ReadStoreTx } from '../kernel/read-store.port';
 import { BatchView, ProjectionDocCache } from './batch-view';
 import { type Projection, physicalCollection, projectionKey } from './projection';
 import type { ProjectionProgress } from './projection-progress';
@@ -200,11 +200,10 @@ export class ProjectionRunner {
       entry.resumeTimer = null;
       entry.failure = null;
       await this.readStore.transact(async (tx) => {
-        const lease = (await tx.get(LEASES, entry.key)) as Lease | null;
-        if (lease?.holder !== this.holderId) throw new LeaseLost();
+        await this.fence(tx, entry.key);
         // A stopped projection starts over too; if the event still fails, it is recorded again.
         await tx.delete(FAILED_EVENTS, entry.key);
-        await tx.put(REBUILDS, { id: `${entry.key}:${request.requestedAt}`, projection: entry.key, reason: request.reason, requestedAt: request.requestedAt, startedAt: this.clock.now().toISOString() });
+        await tx.put(REBUILDS, { id: rebuildRecordId(request), projection: entry.key, reason: request.reason, requestedAt: request.requestedAt, startedAt: this.clock.now().toISOString() });
       });
       await this.readStore.deleteCheckpoint(entry.key);
       // Reads that wait for their writes wait again: the read model is being rebuilt.
@@ -225,6 +224,15 @@ export class ProjectionRunner {
     } finally {
       entry.rebuilding = false;
     }
+  }
+
+  /**
+   * Fencing: checked inside the transaction that writes, so a process that lost the lease (paused
+   * past its lifetime) cannot commit over the new holder's work.
+   */
+  private async fence(tx: ReadStoreTx, key: string): Promise<void> {
+    const lease = (await tx.get(LEASES, key)) as Lease | null;
+    if (lease?.holder !== this.holderId) throw new LeaseLost();
   }
 
   private async takeLease(key: string): Promise<boolean> {
@@ -349,10 +357,7 @@ export class ProjectionRunner {
     const deadline = performance.now() + budgetMs;
     let applied = 0;
     const view = await this.readStore.transact(async (tx) => {
-      // Fencing: the lease is checked inside the transaction that writes, so a process that lost
-      // it (paused past its lifetime) cannot commit over the new holder's work.
-      const lease = (await tx.get(LEASES, entry.key)) as Lease | null;
-      if (lease?.holder !== this.holderId) throw new LeaseLost();
+      await this.fence(tx, entry.key);
       const batch = new BatchView(tx, (logical) => physicalCollection(entry.projection, logical), entry.cache);
       applied = 0;
       for (const event of events) {
@@ -457,6 +462,11 @@ async function ensureOperatorCollections(readStore: ReadStore): Promise<void> {
     { name: REBUILD_REQUESTS, indexes: [] },
     { name: REBUILDS, indexes: [] },
   ]);
+}
+
+/** The id of the rebuild record a runner writes when it begins carrying out `request`. */
+export function rebuildRecordId(request: RebuildRequest): string {
+  return `${request.projection}:${request.requestedAt}`;
 }
 
 /**

@@ -8,6 +8,7 @@ import { MongoReadStore } from '../../src/adapters/mongo/mongo-read-store';
 import { type MongoTestServer, mongoServerAvailability, startMongoServer, uniqueDatabaseName } from '../support/mongo-server';
 import type { Doc, ReadStore } from '../../src/kernel/read-store.port';
 import { PROJECTIONS } from '../../src/platform/platform';
+import { projectionKey } from '../../src/projections/projection';
 import { SystemClock } from '../../src/platform/uuid-v7';
 import type { Projection } from '../../src/projections/projection';
 import { physicalCollection } from '../../src/projections/projection';
@@ -102,7 +103,7 @@ describe('R2: projections have exactly-once effect', () => {
   it('the live read models equal a from-scratch rebuild', async () => {
     // The cascade reactor appends while it catches up: events up to the head it reached may
     // trigger appends after it. Wait until every projection is at a head that no longer moves.
-    const keys = PROJECTIONS.map((p) => `${p.name}${p.version}`);
+    const keys = PROJECTIONS.map(projectionKey);
     for (let head = -1; ; ) {
       const now = await service.platform.eventStore.headPosition();
       if (now === head) break;
