@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store';
 import type { NewEvent } from '../../src/kernel/event';
-import { WrongExpectedRevision } from '../../src/kernel/event-store.port';
+import { StoreUnavailable, WrongExpectedRevision } from '../../src/kernel/event-store.port';
 import { describeEventStoreContract } from '../contract/event-store.contract';
 
 function tempDir(): string {
@@ -125,14 +125,18 @@ describe('SqliteEventStore', () => {
   it('given appends that fail inside one group commit, positions stay contiguous', async () => {
     await store.append('org-1', [newEvent()], 'no_stream');
 
-    // Issued in one tick, so they are committed in one transaction.
+    // Fails in its second INSERT (rows 101+), after the first 100 rows were written.
+    const failsHalfway = Array.from({ length: 100 }, () => newEvent());
+    failsHalfway.push({ ...newEvent(), id: (failsHalfway[0] as NewEvent).id });
+    // Issued in one tick, so they reach the writer thread together and are committed in one transaction.
     const outcomes = await Promise.allSettled([
       store.append('org-2', [newEvent()], 'no_stream'),
       store.append('org-1', [newEvent(), newEvent()], 'no_stream'),
       store.append('org-3', [newEvent(), newEvent()], 'no_stream'),
-      // Fails while inserting its second event, after the first one was written.
-      store.append('org-4', [newEvent(), newEvent({ big: 1n })], 'no_stream'),
+      store.append('org-4', failsHalfway, 'no_stream'),
       store.append('org-3', [newEvent()], 5),
+      // Cannot even be serialized: refused before it reaches the writer.
+      store.append('org-6', [newEvent(), newEvent({ big: 1n })], 'no_stream'),
       store.append('org-5', [newEvent()], 'any'),
     ]);
 
@@ -142,12 +146,16 @@ describe('SqliteEventStore', () => {
       'fulfilled',
       'rejected',
       'rejected',
+      'rejected',
       'fulfilled',
     ]);
+    expect((outcomes[3] as PromiseRejectedResult).reason).toHaveProperty('code', 'SQLITE_CONSTRAINT_UNIQUE');
+    expect((outcomes[5] as PromiseRejectedResult).reason).toBeInstanceOf(TypeError);
     const all = await store.readAll();
     expect(all.map((event) => event.position)).toEqual([1, 2, 3, 4, 5]);
     expect(all.map((event) => event.stream)).toEqual(['org-1', 'org-2', 'org-3', 'org-3', 'org-5']);
     expect(await store.readStream('org-4')).toEqual([]);
+    expect(await store.readStream('org-6')).toEqual([]);
     expect(await store.headPosition()).toBe(5);
     expect((await store.append('org-6', [newEvent()], 'no_stream')).position).toBe(6);
   });
@@ -164,6 +172,43 @@ describe('SqliteEventStore', () => {
     expect(error).toBeInstanceOf(WrongExpectedRevision);
     expect(error).toMatchObject({ stream: 'org-1', expected: 'no_stream', actual: 1 });
     expect(await store.readStream('org-1')).toEqual(original.events);
+  });
+
+  it('given a large append being committed, the calling thread keeps running and reads see the log as it was', async () => {
+    const events = Array.from({ length: 20_000 }, (_, n) => newEvent({ n, padding: 'x'.repeat(100) }));
+    const order: string[] = [];
+
+    const committing = store.append('big', events, 'no_stream').then((result) => {
+      order.push('committed');
+      return result;
+    });
+    // Serializing happened before append returned; the insert and fsync happen on the writer thread.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    order.push('timer');
+    const duringCommit = await store.readStream('big');
+    const result = await committing;
+
+    expect(order).toEqual(['timer', 'committed']);
+    expect(duringCommit).toEqual([]);
+    expect(result.events).toHaveLength(20_000);
+    expect(await store.headPosition()).toBe(20_000);
+  });
+
+  it('given appends sent just before close, they are committed before the file is closed', async () => {
+    const sent = [store.append('org-1', [newEvent()], 'no_stream'), store.append('org-2', [newEvent(), newEvent()], 'no_stream')];
+    await store.close();
+
+    const results = await Promise.all(sent);
+    store = new SqliteEventStore(file);
+    expect(await store.readAll()).toEqual(results.flatMap((result) => result.events));
+    await expect(store.append('org-3', [newEvent()], 'no_stream')).resolves.toMatchObject({ position: 4 });
+  });
+
+  it('given a closed store, appends are refused as unavailable', async () => {
+    await store.close();
+
+    await expect(store.append('org-1', [newEvent()], 'no_stream')).rejects.toBeInstanceOf(StoreUnavailable);
+    store = new SqliteEventStore(file);
   });
 
   it('reports ok from the integrity check after concurrent appends', async () => {

@@ -1,6 +1,7 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
-import type { EventMetadata, NewEvent, RecordedEvent } from '../../kernel/event';
+import type { Worker } from 'node:worker_threads';
+import type { NewEvent, RecordedEvent } from '../../kernel/event';
 import {
   type AppendResult,
   type BatchHandler,
@@ -11,23 +12,15 @@ import {
   StoreUnavailable,
   WrongExpectedRevision,
 } from '../../kernel/event-store.port';
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer';
+import { startModuleWorker } from '../module-worker';
+import { type AppendFailure, type AppendOutcome, type EventRow, type SerializedEvent, openEventLog, toRecorded } from './event-log';
+import type { WriterOptions, WriterReply, WriterRequest } from './event-log-writer.worker';
+import { WalCheckpointer } from './wal-checkpointer';
 
-interface EventRow {
-  position: number;
-  id: string;
-  stream: string;
-  revision: number;
-  type: string;
-  created_at: number;
-  data: string;
-  metadata: string;
-}
-
+/** An append sent to the writer thread, waiting for its commit. */
 interface PendingAppend {
   readonly stream: string;
   readonly events: readonly NewEvent[];
-  readonly expected: ExpectedRevision;
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -41,39 +34,25 @@ export interface SqliteEventStoreOptions {
   readonly backgroundCheckpoints?: boolean;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  position   INTEGER PRIMARY KEY,
-  id         TEXT    NOT NULL,
-  stream     TEXT    NOT NULL,
-  revision   INTEGER NOT NULL,
-  type       TEXT    NOT NULL,
-  created_at INTEGER NOT NULL,
-  data       TEXT    NOT NULL,
-  metadata   TEXT    NOT NULL,
-  UNIQUE (stream, revision),
-  UNIQUE (stream, id)
-);
-CREATE INDEX IF NOT EXISTS events_type ON events (type, position);
-`;
-
-/** Rows per INSERT statement: one statement per row cost a round into SQLite per event. */
-const MAX_ROWS_PER_INSERT = 100;
-
 /** How many full batches subscriptions share; catch-ups more than this apart read their own. */
 const RECENT_BATCHES = 16;
 
 /**
  * The embedded event store. Durable (WAL, synchronous=FULL: an acknowledged append survives power
- * loss) and fast through group commit: appends that arrive while a transaction is being prepared
- * are committed together, each under its own savepoint so one conflict fails only its own append.
+ * loss) and fast through group commit on a writer thread of its own (EventLogWriter): a commit's
+ * fsync took 10–105 ms at times on a busy disk, and on the request thread every such wait stalled
+ * every request. Reads run here, on their own connection; WAL lets them go on during a commit, and
+ * they see a commit once its append is acknowledged.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
+  private readonly writer: Worker;
   private readonly appended = new EventEmitter();
-  private queue: PendingAppend[] = [];
-  private flushScheduled = false;
-  private lastCreatedAt = 0;
+  private readonly pending = new Map<number, PendingAppend>();
+  private nextAppendId = 1;
+  /** Why the writer thread stopped, once it has. */
+  private writerGone: StoreUnavailable | null = null;
+  private readonly writerClosed: Promise<void>;
   private closed = false;
   private checkpointer: WalCheckpointer | null = null;
   private readonly pollIntervalMs: number;
@@ -81,175 +60,74 @@ export class SqliteEventStore implements EventStore {
   /** Full subscription batches by the position they start after (oldest first). */
   private readonly recentBatches = new Map<number, readonly RecordedEvent[]>();
 
-  /** Multi-row inserts by row count (1 … MAX_ROWS_PER_INSERT). */
-  private readonly insertStatements = new Map<number, Database.Statement>();
-  private readonly lastRevisionOf: Database.Statement;
-  private readonly findById: Database.Statement;
   private readonly streamFrom: Database.Statement;
   private readonly head: Database.Statement;
-  private readonly transactionStatements: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackToSavepoint', Database.Statement>;
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.batchSize = options.batchSize ?? 1000;
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    if (options.backgroundCheckpoints === true) {
-      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
-      this.checkpointer = new WalCheckpointer(file);
-    }
-    this.db.exec(SCHEMA);
-    this.lastRevisionOf = this.db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?');
-    this.findById = this.db.prepare('SELECT * FROM events WHERE stream = ? AND id = ?');
+    // Opened (and the schema created) here first, so the statements below can be prepared at once.
+    this.db = openEventLog(file);
     this.streamFrom = this.db.prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision');
     this.head = this.db.prepare('SELECT max(position) AS position FROM events');
-    // Prepared once: exec() parses its SQL on every call, and a group commit runs these per append.
-    this.transactionStatements = {
-      begin: this.db.prepare('BEGIN IMMEDIATE'),
-      commit: this.db.prepare('COMMIT'),
-      savepoint: this.db.prepare('SAVEPOINT append_one'),
-      release: this.db.prepare('RELEASE append_one'),
-      rollbackToSavepoint: this.db.prepare('ROLLBACK TO append_one'),
-      rollback: this.db.prepare('ROLLBACK'),
-    };
+    const writerOptions: WriterOptions = { file, backgroundCheckpoints: options.backgroundCheckpoints === true };
+    this.writer = startModuleWorker(__dirname, 'event-log-writer.worker', writerOptions);
+    // The writer keeps the process alive only while appends wait for it.
+    this.writer.unref();
+    this.writer.on('message', (reply: WriterReply) => {
+      if (reply.kind === 'committed') this.settle(reply.ids, reply.outcomes);
+    });
+    this.writerClosed = new Promise<void>((resolve) => {
+      this.writer.once('exit', () => resolve());
+    });
+    this.writer.on('error', (error) => this.writerStopped(error));
+    this.writer.on('exit', (code) => this.writerStopped(new Error(`writer thread exited with code ${code}`)));
+    if (options.backgroundCheckpoints === true) this.checkpointer = new WalCheckpointer(file);
     this.appended.setMaxListeners(0);
-    // The clock never runs backwards, so the last event has the latest time (no scan of the log).
-    const last = this.db.prepare('SELECT created_at AS t FROM events ORDER BY position DESC LIMIT 1').get() as { t: number | null } | undefined;
-    this.lastCreatedAt = last?.t ?? 0;
   }
 
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new StoreUnavailable('event store is closed'));
+    if (this.writerGone !== null) return Promise.reject(this.writerGone);
     if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
+    let serialized: SerializedEvent[];
+    try {
+      serialized = events.map((event) => ({ id: event.id, type: event.type, data: JSON.stringify(event.data ?? null), metadata: JSON.stringify(event.metadata) }));
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ stream, events, expected, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      const id = this.nextAppendId++;
+      if (this.pending.size === 0) this.writer.ref();
+      this.pending.set(id, { stream, events, resolve, reject });
+      this.writer.postMessage({ kind: 'append', id, stream, events: serialized, expected } satisfies WriterRequest);
     });
   }
 
-  /** Commits every queued append in one transaction (one fsync). */
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length === 0) return;
-    // The store's clock never runs backwards, so createdAt follows position order.
-    const createdAt = Math.max(Date.now(), this.lastCreatedAt);
-    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
-    const tx = this.transactionStatements;
-    try {
-      tx.begin.run();
-      // A lone append needs no savepoint: if it fails, the whole transaction is rolled back.
-      const isolate = batch.length > 1;
-      for (const pending of batch) {
-        if (isolate) tx.savepoint.run();
-        try {
-          const result = this.appendInTransaction(pending, createdAt);
-          if (isolate) tx.release.run();
-          outcomes.push({ ok: true, result });
-        } catch (error) {
-          if (isolate) {
-            tx.rollbackToSavepoint.run();
-            tx.release.run();
-          }
-          outcomes.push({ ok: false, error });
-        }
-      }
-      if (!isolate && outcomes[0]?.ok === false) tx.rollback.run();
-      else tx.commit.run();
-    } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      const failure = new StoreUnavailable('event store commit failed', { cause: error });
-      for (const pending of batch) pending.reject(failure);
-      return;
-    }
-    this.lastCreatedAt = createdAt;
+  /** Answers the appends of one group commit. */
+  private settle(ids: readonly number[], outcomes: readonly AppendOutcome[]): void {
     let wrote = false;
-    batch.forEach((pending, index) => {
+    ids.forEach((id, index) => {
+      const pending = this.pending.get(id);
       const outcome = outcomes[index];
-      if (outcome === undefined) return;
-      if (outcome.ok) {
-        wrote = true;
-        pending.resolve(outcome.result);
-      } else {
-        pending.reject(outcome.error);
+      if (pending === undefined || outcome === undefined) return;
+      this.pending.delete(id);
+      if (!outcome.ok) {
+        pending.reject(errorOf(outcome.error));
+        return;
       }
+      wrote = true;
+      pending.resolve(resultOf(pending, outcome));
     });
+    if (this.pending.size === 0) this.writer.unref();
     if (wrote) this.appended.emit('appended');
   }
 
-  private appendInTransaction(pending: PendingAppend, createdAt: number): AppendResult {
-    const { stream, events, expected } = pending;
-    const retried = this.previouslyAppended(stream, events, expected);
-    if (retried) return retried;
-    const row = this.lastRevisionOf.get(stream) as { revision: number | null };
-    const actual = row.revision ?? 'no_stream';
-    if (!revisionMatches(expected, actual)) throw new WrongExpectedRevision(stream, expected, actual);
-    const firstRevision = (actual === 'no_stream' ? -1 : actual) + 1;
-    const recorded: RecordedEvent[] = [];
-    for (let start = 0; start < events.length; start += MAX_ROWS_PER_INSERT) {
-      const chunk = events.slice(start, start + MAX_ROWS_PER_INSERT);
-      const params: unknown[] = [];
-      chunk.forEach((event, index) => {
-        params.push(event.id, stream, firstRevision + start + index, event.type, createdAt, JSON.stringify(event.data ?? null), JSON.stringify(event.metadata));
-      });
-      // One statement for the whole chunk; its rows take consecutive positions (rowids) in order,
-      // so the last one's rowid gives every position.
-      const lastPosition = Number(this.insertRows(chunk.length).run(...params).lastInsertRowid);
-      chunk.forEach((event, index) => {
-        recorded.push({
-          id: event.id,
-          stream,
-          type: event.type,
-          revision: firstRevision + start + index,
-          position: lastPosition - (chunk.length - 1 - index),
-          createdAt: new Date(createdAt),
-          data: event.data,
-          metadata: event.metadata,
-        });
-      });
-    }
-    const last = recorded[recorded.length - 1];
-    if (last === undefined) throw new Error('unreachable: empty append');
-    return { lastRevision: last.revision, position: last.position, createdAt: last.createdAt, events: recorded };
-  }
-
-  /** `INSERT` of `rows` events, prepared once per row count. */
-  private insertRows(rows: number): Database.Statement {
-    let statement = this.insertStatements.get(rows);
-    if (statement === undefined) {
-      const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
-      statement = this.db.prepare(`INSERT INTO events (id, stream, revision, type, created_at, data, metadata) VALUES ${values}`);
-      this.insertStatements.set(rows, statement);
-    }
-    return statement;
-  }
-
-  /** An append whose event ids are all stored already returns the original result. */
-  private previouslyAppended(
-    stream: string,
-    events: readonly NewEvent[],
-    expected: ExpectedRevision,
-  ): AppendResult | null {
-    const first = events[0];
-    if (first === undefined) return null;
-    const firstRow = this.findById.get(stream, first.id) as EventRow | undefined;
-    if (firstRow === undefined) return null;
-    const rows = this.streamFrom.all(stream, firstRow.revision).slice(0, events.length) as EventRow[];
-    const sameIds = rows.length === events.length && rows.every((row, i) => row.id === events[i]?.id);
-    if (!sameIds) {
-      const row = this.lastRevisionOf.get(stream) as { revision: number | null };
-      throw new WrongExpectedRevision(stream, expected, row.revision ?? 'no_stream');
-    }
-    const recorded = rows.map(toRecorded);
-    const last = recorded[recorded.length - 1];
-    if (last === undefined) return null;
-    return { lastRevision: last.revision, position: last.position, createdAt: last.createdAt, events: recorded };
+  private writerStopped(cause: unknown): void {
+    if (this.writerGone !== null) return;
+    this.writerGone = new StoreUnavailable(this.closed ? 'event store is closed' : 'event store writer stopped', { cause });
+    for (const pending of this.pending.values()) pending.reject(this.writerGone);
+    this.pending.clear();
   }
 
   async readStream(stream: string, fromRevision = 0): Promise<readonly RecordedEvent[]> {
@@ -359,29 +237,54 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.queue.length > 0) this.flush();
+    // Appends already sent are committed first: the writer handles messages in order.
+    if (this.writerGone === null) {
+      this.writer.ref();
+      this.writer.postMessage({ kind: 'close' } satisfies WriterRequest);
+      await this.writerClosed;
+    }
     this.appended.emit('appended');
     await this.checkpointer?.close();
     this.db.close();
   }
 }
 
-function revisionMatches(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no_stream') return actual === 'no_stream';
-  if (expected === 'exists') return actual !== 'no_stream';
-  return actual === expected;
+function resultOf(pending: PendingAppend, outcome: Extract<AppendOutcome, { ok: true }>): AppendResult {
+  if ('retried' in outcome) {
+    const recorded = outcome.retried.map(toRecorded);
+    const last = recorded[recorded.length - 1] as RecordedEvent;
+    return { lastRevision: last.revision, position: last.position, createdAt: last.createdAt, events: recorded };
+  }
+  const createdAt = new Date(outcome.createdAt);
+  const recorded = pending.events.map(
+    (event, index) =>
+      ({
+        id: event.id,
+        stream: pending.stream,
+        type: event.type,
+        revision: outcome.firstRevision + index,
+        position: outcome.firstPosition + index,
+        createdAt,
+        data: event.data,
+        metadata: event.metadata,
+      }) as RecordedEvent,
+  );
+  const last = recorded[recorded.length - 1] as RecordedEvent;
+  return { lastRevision: last.revision, position: last.position, createdAt, events: recorded };
 }
 
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    id: row.id,
-    stream: row.stream,
-    type: row.type,
-    revision: row.revision,
-    position: row.position,
-    createdAt: new Date(row.created_at),
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-  };
+/** The writer's report of a failed append, as the error the caller gets. */
+function errorOf(failure: AppendFailure): Error {
+  switch (failure.kind) {
+    case 'wrong-revision':
+      return new WrongExpectedRevision(failure.stream, failure.expected, failure.actual);
+    case 'unavailable':
+      return new StoreUnavailable(failure.message, { cause: failure.cause });
+    case 'error':
+      return Object.assign(new Error(failure.message), { name: failure.name, code: failure.code });
+    default: {
+      const unknown: never = failure;
+      throw new Error(`unknown append failure ${JSON.stringify(unknown)}`);
+    }
+  }
 }
