@@ -64,9 +64,11 @@ export class ProjectionProgress {
   /** Resolves true once every projection in `keys` has processed `position`, false on timeout. */
   async waitFor(keys: readonly string[], position: number, timeoutMs: number): Promise<boolean> {
     // Polled positions are trusted only while fresh; otherwise (or if not there yet) read again, once.
-    const fresh = !this.pollReadStore || performance.now() - this.refreshedAt <= this.maxStaleMs;
+    // Projections this process applies report their progress as they go: nothing to poll for them.
+    const polled = this.pollReadStore && keys.some((key) => !this.local.has(key));
+    const fresh = !polled || performance.now() - this.refreshedAt <= this.maxStaleMs;
     if (fresh && this.reached(keys, position)) return true;
-    if (this.pollReadStore) {
+    if (polled) {
       await this.refresh();
       if (this.reached(keys, position)) return true;
     }
@@ -84,14 +86,14 @@ export class ProjectionProgress {
         resolve(false);
       }, timeoutMs);
       this.waiters.add(waiter);
-      this.ensurePolling();
+      if (polled) this.ensurePolling();
     });
   }
 
   private ensurePolling(): void {
     if (!this.pollReadStore || this.polling !== null) return;
     this.polling = setInterval(() => {
-      if (this.waiters.size === 0) {
+      if (![...this.waiters].some((waiter) => waiter.keys.some((key) => !this.local.has(key)))) {
         if (this.polling !== null) clearInterval(this.polling);
         this.polling = null;
         return;

@@ -19,6 +19,12 @@ const CATCH_UP_SLICE_MS = 100;
  * waiting for their writes would time out. Slicing is for SQLite's synchronous driver.
  */
 const MIN_EVENTS_PER_SLICE = 100;
+/**
+ * A batch with nothing for a projection moves its position in memory at once; the checkpoint
+ * follows within this delay (or with its next write). Most live batches concern one or two of the
+ * projections, and a transaction per projection per batch was most of the read store's commits.
+ */
+const CHECKPOINT_ONLY_DELAY_MS = 20;
 
 /** Failure records and operator skips: one collection each, outside any projection. */
 export const FAILED_EVENTS = 'failed_events';
@@ -101,6 +107,12 @@ interface Running {
   indexesDeferred: boolean;
   /** A rebuild is under way (lease tending runs on a timer and may come round again meanwhile). */
   rebuilding: boolean;
+  /** Position of the last checkpoint this process wrote (or read at start). */
+  storedPosition: number;
+  /** Commit time of the event at `position` when it was reached with nothing to apply. */
+  skippedTo: Date | null;
+  /** Writes the checkpoint of a position reached with nothing to apply (see CHECKPOINT_ONLY_DELAY_MS). */
+  checkpointTimer: NodeJS.Timeout | null;
 }
 
 /**
@@ -153,6 +165,9 @@ export class ProjectionRunner {
         cache: new ProjectionDocCache(),
         indexesDeferred: fromScratch,
         rebuilding: false,
+        storedPosition: checkpoint?.position ?? 0,
+        skippedTo: null,
+        checkpointTimer: null,
       };
       this.running.set(key, entry);
       this.progress.report(key, entry.position);
@@ -213,6 +228,7 @@ export class ProjectionRunner {
       await this.readStore.ensureCollections(specs, { deferIndexes: true });
       entry.indexesDeferred = true;
       entry.position = 0;
+      entry.storedPosition = 0;
       entry.cache.clear();
       await this.readStore.transact((tx) => tx.delete(REBUILD_REQUESTS, entry.key));
       if (entry.leased) this.subscribe(entry);
@@ -252,6 +268,7 @@ export class ProjectionRunner {
     entry.cache.clear();
     const checkpoint = await this.readStore.getCheckpoint(entry.key);
     entry.position = checkpoint?.position ?? 0;
+    entry.storedPosition = entry.position;
     this.progress.report(entry.key, entry.position);
     if (await this.rebuildIfRequested(entry)) return;
     const failure = (await this.readStore.get(FAILED_EVENTS, entry.key)) as FailedEvent | null;
@@ -261,6 +278,8 @@ export class ProjectionRunner {
 
   private async standBy(entry: Running): Promise<void> {
     entry.leased = false;
+    if (entry.checkpointTimer !== null) clearTimeout(entry.checkpointTimer);
+    entry.checkpointTimer = null;
     this.progress.setLocal(entry.key, false);
     if (entry.resumeTimer !== null) clearInterval(entry.resumeTimer);
     entry.resumeTimer = null;
@@ -274,6 +293,8 @@ export class ProjectionRunner {
     this.leaseTimer = null;
     for (const entry of this.running.values()) {
       const wasLeased = entry.leased;
+      // A clean stop leaves the checkpoint where the projection got to.
+      if (wasLeased) await this.writeCheckpoint(entry).catch(() => undefined);
       await this.standBy(entry);
       // Hand the lease over at once on a clean stop instead of letting it run out.
       if (wasLeased) await this.releaseLease(entry.key).catch(() => undefined);
@@ -312,6 +333,13 @@ export class ProjectionRunner {
     const pending = events.filter((event) => event.position > entry.position);
     const last = pending[pending.length - 1];
     if (last === undefined) return;
+    if (!pending.some((event) => entry.projection.handles.has(event.type))) {
+      entry.position = last.position;
+      entry.skippedTo = last.createdAt;
+      this.progress.report(entry.key, last.position);
+      this.scheduleCheckpoint(entry);
+      return;
+    }
     try {
       // Commit in slices and let the event loop turn between them: one transaction over a whole
       // batch kept HTTP waiting. Live batches (a few events) get short slices for latency; a
@@ -368,6 +396,8 @@ export class ProjectionRunner {
       const lastApplied = events[applied - 1] as RecordedEvent;
       await batch.commit();
       await tx.setCheckpoint({ projection: entry.key, position: lastApplied.position, eventCreatedAt: lastApplied.createdAt, updatedAt: this.clock.now() });
+      // Inside the transaction: a checkpoint-only write queued behind this one must not go back.
+      entry.storedPosition = Math.max(entry.storedPosition, lastApplied.position);
       return batch;
     });
     const last = events[applied - 1] as RecordedEvent;
@@ -379,6 +409,32 @@ export class ProjectionRunner {
     }
     this.progress.report(entry.key, last.position);
     return applied;
+  }
+
+  private scheduleCheckpoint(entry: Running): void {
+    if (entry.checkpointTimer !== null) return;
+    entry.checkpointTimer = setTimeout(() => {
+      entry.checkpointTimer = null;
+      this.writeCheckpoint(entry).catch((error: unknown) => {
+        if (error instanceof LeaseLost) this.loseLease(entry);
+        // Otherwise the next write or the next batch with nothing to apply writes it.
+        else this.logger.warn('projection checkpoint write failed', { projection: entry.key, error: String(error) });
+      });
+    }, CHECKPOINT_ONLY_DELAY_MS);
+    entry.checkpointTimer.unref();
+  }
+
+  /** Stores the position reached with nothing to apply, unless a later write already did. */
+  private async writeCheckpoint(entry: Running): Promise<void> {
+    if (!entry.leased || entry.rebuilding || entry.failure !== null || entry.position <= entry.storedPosition) return;
+    await this.readStore.transact(async (tx) => {
+      // Read when the transaction runs, not when it was queued: a slice committed meanwhile may be further on.
+      const position = entry.position;
+      if (!entry.leased || entry.rebuilding || position <= entry.storedPosition) return;
+      await this.fence(tx, entry.key);
+      await tx.setCheckpoint({ projection: entry.key, position, eventCreatedAt: entry.skippedTo, updatedAt: this.clock.now() });
+      entry.storedPosition = position;
+    });
   }
 
   private async recordFailure(entry: Running, event: RecordedEvent, error: unknown): Promise<void> {

@@ -88,6 +88,33 @@ describe('SqliteEventStore', () => {
     expect(firstBatches[2]).toBe(firstBatches[0]);
   });
 
+  it('given subscriptions following the live tail together, a new event is read once for all of them, and a kept batch that is no longer the whole tail is followed by the rest', async () => {
+    await store.close();
+    store = new SqliteEventStore(file, { pollIntervalMs: 10 });
+    const delivered: Array<Array<{ position: number; batch: readonly unknown[] }>> = [[], [], []];
+    const subscribe = (into: Array<{ position: number; batch: readonly unknown[] }>) =>
+      store.subscribeToAll(0, async (events) => void into.push(...events.map((event) => ({ position: event.position, batch: events }))), (error) => {
+        throw error;
+      });
+    const live = [subscribe(delivered[0] ?? []), subscribe(delivered[1] ?? [])];
+    const until = async (done: () => boolean) => {
+      const deadline = Date.now() + 5000;
+      while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+
+    await store.append('org-1', [newEvent(), newEvent()], 'no_stream');
+    await until(() => delivered[0]?.length === 2 && delivered[1]?.length === 2);
+    // A late subscriber from 0 is handed the kept two-event batch, though the log has grown since.
+    await store.append('org-2', [newEvent(), newEvent(), newEvent()], 'no_stream');
+    const late = subscribe(delivered[2] ?? []);
+    await until(() => delivered.every((into) => into.length === 5));
+    await Promise.all([...live, late].map((subscription) => subscription.stop()));
+
+    for (const into of delivered) expect(into.map((entry) => entry.position)).toStrictEqual([1, 2, 3, 4, 5]);
+    expect(delivered[1]?.[0]?.batch).toBe(delivered[0]?.[0]?.batch);
+    expect(delivered[2]?.[0]?.batch).toBe(delivered[0]?.[0]?.batch);
+  });
+
   it('given a lone append that fails after its first insert, nothing of it is written and positions stay contiguous', async () => {
     const first = newEvent();
     // Not `.rejects.toThrow()`: better-sqlite3's native addon keeps the SqliteError class of the

@@ -122,6 +122,44 @@ describe('ProjectionRunner on SQLite stores', () => {
     }
   }
 
+  it('given events the projection does not handle, then its progress moves at once, its checkpoint follows, and a restart resumes from there without applying anything', async () => {
+    const projection = counter('counter');
+    const first = await given(HAPPENED);
+    const runner = await startRunner([projection]);
+    await reach(projection, first);
+
+    const head = await given('other.thing', 'other.thing', 'other.thing');
+    const lastOther = (await eventStore.readAll()).at(-1);
+    await reach(projection, head);
+    await eventually(async () => (await readStore.getCheckpoint(projectionKey(projection)))?.position === head);
+
+    expect(await readStore.getCheckpoint(projectionKey(projection))).toMatchObject({ position: head, eventCreatedAt: lastOther?.createdAt });
+    expect(await countOf(projection)).toEqual({ count: 1, positions: [first] });
+    // Then an event it handles, after the skipped ones: applied once, checkpoint at the head.
+    const next = await given(HAPPENED);
+    await reach(projection, next);
+    await runner.stop();
+    const restartedProgress = new ProjectionProgress(readStore, false);
+    await startRunner([projection], restartedProgress);
+    try {
+      expect(restartedProgress.position(projectionKey(projection))).toBe(next);
+      expect(await countOf(projection)).toEqual({ count: 2, positions: [first, next] });
+    } finally {
+      restartedProgress.close();
+    }
+  });
+
+  it('given a clean stop right after events the projection does not handle, then the checkpoint is where it got to', async () => {
+    const projection = counter('counter');
+    const runner = await startRunner([projection]);
+    const head = await given('other.thing', 'other.thing');
+    await reach(projection, head);
+
+    await runner.stop();
+
+    expect(await readStore.getCheckpoint(projectionKey(projection))).toMatchObject({ position: head });
+  });
+
   it('given five events, when the runner runs a counting projection, then it counts five and its checkpoint is the last position', async () => {
     const projection = counter('counter');
     const head = await given(HAPPENED, HAPPENED, HAPPENED, HAPPENED, HAPPENED);
@@ -514,6 +552,32 @@ describe('ProjectionProgress.waitFor', () => {
     expect(await progress.waitFor(['remote1'], 9, 30)).toBe(false);
 
     expect(progress.position('remote1')).toBe(4);
+    progress.close();
+  });
+
+  it('given projections this process applies, then waits on them are answered by their reports and never read the checkpoints', async () => {
+    const progress = new ProjectionProgress(readStore, true, 5, 0);
+    progress.setLocal('a1', true);
+    let checkpointReads = 0;
+    const listCheckpoints = readStore.listCheckpoints.bind(readStore);
+    readStore.listCheckpoints = async () => {
+      checkpointReads += 1;
+      return listCheckpoints();
+    };
+    // A stored checkpoint ahead of what the runner reported does not answer a local wait.
+    await readStore.transact((tx) => tx.setCheckpoint({ projection: 'a1', position: 9, eventCreatedAt: null, updatedAt: new Date() }));
+
+    const waiting = progress.waitFor(['a1'], 9, WAIT_MS);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(progress.position('a1')).toBe(0);
+    progress.report('a1', 9);
+
+    expect(await waiting).toBe(true);
+    expect(checkpointReads).toBe(0);
+    // A wait that includes a projection applied elsewhere still reads them.
+    await readStore.transact((tx) => tx.setCheckpoint({ projection: 'remote1', position: 9, eventCreatedAt: null, updatedAt: new Date() }));
+    expect(await progress.waitFor(['a1', 'remote1'], 9, WAIT_MS)).toBe(true);
+    expect(checkpointReads).toBeGreaterThan(0);
     progress.close();
   });
 

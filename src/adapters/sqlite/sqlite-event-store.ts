@@ -60,6 +60,8 @@ export class SqliteEventStore implements EventStore {
   /** Full subscription batches by the position they start after (oldest first). */
   private readonly recentBatches = new Map<number, readonly RecordedEvent[]>();
 
+  /** readAll's statements by SQL (a filter's shape); subscriptions run one of them per batch. */
+  private readonly readAllStatements = new Map<string, Database.Statement>();
   private readonly streamFrom: Database.Statement;
   private readonly head: Database.Statement;
 
@@ -156,20 +158,27 @@ export class SqliteEventStore implements EventStore {
     const limit = options.limit ?? -1;
     params.push(limit);
     const sql = `SELECT * FROM events WHERE ${clauses.join(' AND ')} ORDER BY position LIMIT ?`;
-    return (this.db.prepare(sql).all(...params) as EventRow[]).map(toRecorded);
+    let statement = this.readAllStatements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.readAllStatements.set(sql, statement);
+    }
+    return (statement.all(...params) as EventRow[]).map(toRecorded);
   }
 
   /**
-   * The next batch for a subscription. Projections catching up from the same checkpoint ask for the
-   * same batches one after another; full batches are kept for a moment so the log is read and its
-   * JSON parsed once for all of them rather than once per projection. A full batch never changes
-   * (positions are final), so sharing it is safe; the events are treated as immutable everywhere.
+   * The next batch for a subscription. Projections catching up from the same checkpoint, or
+   * following the live tail together, ask for the same batches one after another; batches are kept
+   * for a moment so the log is read and its JSON parsed once for all of them rather than once per
+   * projection. Positions are final, so a kept batch is always a true prefix of what follows its
+   * position: a subscription handed one that is no longer the whole tail reads the rest next round.
+   * The events are treated as immutable everywhere.
    */
   private subscriptionBatch(fromPosition: number): readonly RecordedEvent[] {
     const shared = this.recentBatches.get(fromPosition);
     if (shared !== undefined) return shared;
     const events = this.readAllSync({ fromPosition, limit: this.batchSize });
-    if (events.length === this.batchSize) {
+    if (events.length > 0) {
       if (this.recentBatches.size >= RECENT_BATCHES) {
         const oldest = this.recentBatches.keys().next().value;
         if (oldest !== undefined) this.recentBatches.delete(oldest);

@@ -74,11 +74,19 @@ export class ListViewsHandler implements IQueryHandler<ListViewsQuery, ViewsAnsw
         throw new DomainError('unavailable', 'GRANTLINE-NotConsistent', 'The read models have not caught up with earlier writes yet; retry shortly');
       }
     }
-    const checkpoints = new Map((await this.readStore.listCheckpoints()).map((checkpoint) => [checkpoint.projection, checkpoint]));
+    const stored = new Map((await this.readStore.listCheckpoints()).map((checkpoint) => [checkpoint.projection, checkpoint]));
+    // A projection's stored checkpoint may trail what it has processed by a few ms (events it does
+    // not handle move it in memory first, decision 19): report what this process knows it reached.
+    const checkpoints = new Map(keys.map((key) => [key, reachedCheckpoint(key, stored.get(key) ?? null, this.progress.position(key))] as const));
     const views = keys.map((key) => ({ key, checkpoint: checkpoints.get(key) ?? null, failure: failures.get(key) ?? null }));
     const served = (running.length > 0 ? running : keys).map((key) => checkpoints.get(key)?.position ?? 0);
     return { database: viewDatabase(this.config), views, position: Math.min(...served) };
   }
+}
+
+function reachedCheckpoint(key: string, stored: Checkpoint | null, reached: number): Checkpoint | null {
+  if (reached <= (stored?.position ?? 0)) return stored;
+  return { projection: key, position: reached, eventCreatedAt: stored?.eventCreatedAt ?? null, updatedAt: stored?.updatedAt ?? new Date() };
 }
 
 /** Every failure record (ListFailedEvents), by projection key. */
