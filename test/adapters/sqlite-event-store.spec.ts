@@ -115,6 +115,32 @@ describe('SqliteEventStore', () => {
     expect(delivered[2]?.[0]?.batch).toBe(delivered[0]?.[0]?.batch);
   });
 
+  it('given subscriptions at the tail, events appended by another process on the same file reach every one of them', async () => {
+    await store.close();
+    store = new SqliteEventStore(file, { pollIntervalMs: 10 });
+    const other = new SqliteEventStore(file);
+    const delivered: number[][] = [[], [], []];
+    const subscriptions = delivered.map((into) =>
+      store.subscribeToAll(0, async (events) => void into.push(...events.map((event) => event.position)), (error) => {
+        throw error;
+      }),
+    );
+    try {
+      await store.append('org-1', [newEvent()], 'no_stream');
+      for (let n = 0; n < 5; n += 1) {
+        await other.append(`other-${n}`, [newEvent()], 'no_stream');
+        await new Promise((resolve) => setTimeout(resolve, n));
+      }
+      const deadline = Date.now() + 5000;
+      while (delivered.some((into) => into.length < 6) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    } finally {
+      await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+      await other.close();
+    }
+
+    for (const into of delivered) expect(into).toStrictEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('given a lone append that fails after its first insert, nothing of it is written and positions stay contiguous', async () => {
     const first = newEvent();
     // Not `.rejects.toThrow()`: better-sqlite3's native addon keeps the SqliteError class of the
