@@ -65,7 +65,7 @@ export class ProjectionProgress {
   async waitFor(keys: readonly string[], position: number, timeoutMs: number): Promise<boolean> {
     // Polled positions are trusted only while fresh; otherwise (or if not there yet) read again, once.
     // Projections this process applies report their progress as they go: nothing to poll for them.
-    const polled = this.pollReadStore && keys.some((key) => !this.local.has(key));
+    const polled = this.polls(keys);
     const fresh = !polled || performance.now() - this.refreshedAt <= this.maxStaleMs;
     if (fresh && this.reached(keys, position)) return true;
     if (polled) {
@@ -90,10 +90,15 @@ export class ProjectionProgress {
     });
   }
 
+  /** Whether some of `keys` run in another process, so their positions come from the read store. */
+  private polls(keys: readonly string[]): boolean {
+    return this.pollReadStore && keys.some((key) => !this.local.has(key));
+  }
+
   private ensurePolling(): void {
     if (!this.pollReadStore || this.polling !== null) return;
     this.polling = setInterval(() => {
-      if (![...this.waiters].some((waiter) => waiter.keys.some((key) => !this.local.has(key)))) {
+      if (![...this.waiters].some((waiter) => this.polls(waiter.keys))) {
         if (this.polling !== null) clearInterval(this.polling);
         this.polling = null;
         return;

@@ -4,7 +4,7 @@
  * thread that serves requests.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SerializedAppend } from './event-log';
+import type { AppendOutcome, SerializedAppend } from './event-log';
 import { EventLogWriter } from './event-log-writer';
 
 export type WriterRequest =
@@ -12,7 +12,7 @@ export type WriterRequest =
   | { readonly kind: 'close' };
 
 export type WriterReply =
-  | { readonly kind: 'committed'; readonly ids: readonly number[]; readonly outcomes: ReturnType<EventLogWriter['commit']> }
+  | { readonly kind: 'committed'; readonly ids: readonly number[]; readonly outcomes: readonly AppendOutcome[] }
   | { readonly kind: 'closed' };
 
 export interface WriterOptions {

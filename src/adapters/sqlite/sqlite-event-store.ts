@@ -63,7 +63,7 @@ export class SqliteEventStore implements EventStore {
   private checkpointer: WalCheckpointer | null = null;
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
-  /** Full subscription batches by the position they start after (oldest first). */
+  /** Recent non-empty subscription batches by the position they start after (oldest first). */
   private readonly recentBatches = new Map<number, readonly RecordedEvent[]>();
 
   /** readAll's statements by SQL (a filter's shape); subscriptions run one of them per batch. */
@@ -192,8 +192,9 @@ export class SqliteEventStore implements EventStore {
     const tail = this.tailSeen;
     if (tail !== null && tail.position === fromPosition && tail.lastAppended === this.lastAppended && performance.now() - tail.at < TAIL_SEEN_MS) return [];
     const events = this.readAllSync({ fromPosition, limit: this.batchSize });
-    if (events.length === 0) this.tailSeen = { position: fromPosition, lastAppended: this.lastAppended, at: performance.now() };
-    if (events.length > 0) {
+    if (events.length === 0) {
+      this.tailSeen = { position: fromPosition, lastAppended: this.lastAppended, at: performance.now() };
+    } else {
       if (this.recentBatches.size >= RECENT_BATCHES) {
         const oldest = this.recentBatches.keys().next().value;
         if (oldest !== undefined) this.recentBatches.delete(oldest);
