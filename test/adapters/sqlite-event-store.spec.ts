@@ -48,6 +48,41 @@ describe('SqliteEventStore', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('given events with multi-byte, astral and empty strings from concurrent appenders, they are read back exactly as appended', async () => {
+    // They cross to the writer thread as UTF-8 in one shared buffer per turn (PackedAppends).
+    const awkward = ['', 'grüß dich', '漢字テキスト', '😀 emoji 🧪', '"quotes" and \\ backslash', 'x'.repeat(70_000)];
+    const appended = await Promise.all(
+      awkward.map((text, index) =>
+        store.append(
+          `stream-${index}`,
+          [
+            { ...newEvent({ text, nested: { text } }), type: `type-${Array.from(text).slice(0, 10).join("")}` },
+            { ...newEvent(text), metadata: { actor: text || 'actor', resourceOwner: 'org-ü', correlationId: '😀', causationId: '' } },
+          ],
+          'no_stream',
+        ),
+      ),
+    );
+    await store.close();
+    store = new SqliteEventStore(file);
+
+    for (const [index, result] of appended.entries()) {
+      expect(await store.readStream(`stream-${index}`)).toEqual(result.events);
+      expect(result.events[0]?.data).toEqual({ text: awkward[index], nested: { text: awkward[index] } });
+      expect(result.events[1]?.data).toEqual(awkward[index]);
+    }
+  });
+
+  it('given more appends than fit the writer buffers kept from before, each is stored once and in its own stream', async () => {
+    const small = await Promise.all(Array.from({ length: 40 }, (_, index) => store.append(`small-${index}`, [newEvent({ index })], 'no_stream')));
+    const large = await Promise.all(Array.from({ length: 3 }, (_, index) => store.append(`large-${index}`, Array.from({ length: 2_000 }, () => newEvent({ index, pad: 'p'.repeat(200) })), 'no_stream')));
+    const again = await Promise.all(Array.from({ length: 40 }, (_, index) => store.append(`small-${index}`, [newEvent({ index, again: true })], 0)));
+
+    expect((await store.readAll()).length).toBe(40 + 3 * 2_000 + 40);
+    for (const [index, result] of [...small, ...again].entries()) expect((result.events[0]?.data as { index: number }).index).toBe(index % 40);
+    for (const [index, result] of large.entries()) expect(await store.readStream(`large-${index}`)).toEqual(result.events);
+  });
+
   it('given appended events, they are all there after close and reopen, and numbering continues', async () => {
     const first = await store.append('org-1', [newEvent(), newEvent()], 'no_stream');
     const second = await store.append('project-1', [newEvent()], 'no_stream');

@@ -4,15 +4,17 @@
  * thread that serves requests.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AppendOutcome, SerializedAppend } from './event-log';
+import { type AppendOutcome, type NumberedAppend, type PackedAppends, unpackAppends } from './event-log';
 import { EventLogWriter } from './event-log-writer';
 
 export type WriterRequest =
-  | ({ readonly kind: 'append'; readonly id: number } & SerializedAppend)
+  /** Every append issued in one turn of the caller's event loop. */
+  | { readonly kind: 'append'; readonly appends: PackedAppends }
   | { readonly kind: 'close' };
 
 export type WriterReply =
-  | { readonly kind: 'committed'; readonly ids: readonly number[]; readonly outcomes: readonly AppendOutcome[] }
+  /** `buffers`: the packed appends' buffers, handed back to be filled again. */
+  | { readonly kind: 'committed'; readonly ids: readonly number[]; readonly outcomes: readonly AppendOutcome[]; readonly buffers: readonly ArrayBuffer[] }
   | { readonly kind: 'closed' };
 
 export interface WriterOptions {
@@ -24,7 +26,8 @@ const port = parentPort;
 if (port === null) throw new Error('event-log-writer.worker must run on a worker thread');
 const options = workerData as WriterOptions;
 const writer = new EventLogWriter(options.file, { backgroundCheckpoints: options.backgroundCheckpoints });
-let queue: Array<Extract<WriterRequest, { kind: 'append' }>> = [];
+let queue: NumberedAppend[] = [];
+let emptied: ArrayBuffer[] = [];
 let flushScheduled = false;
 
 function flush(): void {
@@ -33,12 +36,15 @@ function flush(): void {
   queue = [];
   if (batch.length === 0) return;
   const outcomes = writer.commit(batch);
-  port?.postMessage({ kind: 'committed', ids: batch.map((append) => append.id), outcomes } satisfies WriterReply);
+  const buffers = emptied;
+  emptied = [];
+  port?.postMessage({ kind: 'committed', ids: batch.map((append) => append.id), outcomes, buffers } satisfies WriterReply, buffers);
 }
 
 port.on('message', (request: WriterRequest) => {
   if (request.kind === 'append') {
-    queue.push(request);
+    for (const append of unpackAppends(request.appends)) queue.push(append);
+    emptied.push(request.appends.buffer);
     if (!flushScheduled) {
       flushScheduled = true;
       setImmediate(flush);

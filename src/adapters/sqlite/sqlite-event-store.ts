@@ -13,7 +13,7 @@ import {
   WrongExpectedRevision,
 } from '../../kernel/event-store.port';
 import { startModuleWorker } from '../module-worker';
-import { type AppendFailure, type AppendOutcome, type EventRow, type SerializedEvent, openEventLog, toRecorded } from './event-log';
+import { type AppendFailure, type AppendOutcome, type EventRow, type NumberedAppend, type SerializedEvent, openEventLog, packAppends, packedSizeBound, toRecorded } from './event-log';
 import type { WriterOptions, WriterReply, WriterRequest } from './event-log-writer.worker';
 import { WalCheckpointer } from './wal-checkpointer';
 
@@ -36,6 +36,10 @@ export interface SqliteEventStoreOptions {
 
 /** How many full batches subscriptions share; catch-ups more than this apart read their own. */
 const RECENT_BATCHES = 16;
+/** Buffers for the writer (see PackedAppends): the smallest made, and which and how many are kept. */
+const MIN_BUFFER_BYTES = 64 * 1024;
+const MAX_SPARE_BUFFER_BYTES = 16 * 1024 * 1024;
+const MAX_SPARE_BUFFERS = 4;
 /** How long a read that found nothing answers other subscriptions at the same position. */
 const TAIL_SEEN_MS = 5;
 
@@ -51,6 +55,10 @@ export class SqliteEventStore implements EventStore {
   private readonly writer: Worker;
   private readonly appended = new EventEmitter();
   private readonly pending = new Map<number, PendingAppend>();
+  /** Appends issued in this turn of the event loop, sent to the writer together at its end. */
+  private outbox: NumberedAppend[] = [];
+  /** Buffers the writer has handed back (see PackedAppends), largest last. */
+  private readonly spareBuffers: ArrayBuffer[] = [];
   private nextAppendId = 1;
   /** Position of the last event this store appended (or the head when it was opened). */
   private lastAppended: number;
@@ -84,7 +92,9 @@ export class SqliteEventStore implements EventStore {
     // The writer keeps the process alive only while appends wait for it.
     this.writer.unref();
     this.writer.on('message', (reply: WriterReply) => {
-      if (reply.kind === 'committed') this.settle(reply.ids, reply.outcomes);
+      if (reply.kind !== 'committed') return;
+      this.keepBuffers(reply.buffers);
+      this.settle(reply.ids, reply.outcomes);
     });
     this.writerClosed = new Promise<void>((resolve) => {
       this.writer.once('exit', () => resolve());
@@ -101,7 +111,7 @@ export class SqliteEventStore implements EventStore {
     if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
     let serialized: SerializedEvent[];
     try {
-      serialized = events.map((event) => ({ id: event.id, type: event.type, data: JSON.stringify(event.data ?? null), metadata: JSON.stringify(event.metadata) }));
+      serialized = serializeEvents(events);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -109,8 +119,34 @@ export class SqliteEventStore implements EventStore {
       const id = this.nextAppendId++;
       if (this.pending.size === 0) this.writer.ref();
       this.pending.set(id, { stream, events, resolve, reject });
-      this.writer.postMessage({ kind: 'append', id, stream, events: serialized, expected } satisfies WriterRequest);
+      // One message per turn: each message wakes the writer thread and is cloned on its own, and
+      // concurrent commands (or a group commit's answered appenders) issue their appends together.
+      if (this.outbox.length === 0) setImmediate(this.sendOutbox);
+      this.outbox.push({ id, stream, events: serialized, expected });
     });
+  }
+
+  private readonly sendOutbox = (): void => {
+    const appends = this.outbox;
+    if (appends.length === 0) return;
+    this.outbox = [];
+    const packed = packAppends(appends, this.takeBuffer(packedSizeBound(appends)));
+    this.writer.postMessage({ kind: 'append', appends: packed } satisfies WriterRequest, [packed.buffer]);
+  };
+
+  private takeBuffer(bytes: number): ArrayBuffer {
+    const spares = this.spareBuffers;
+    const fitting = spares.findIndex((buffer) => buffer.byteLength >= bytes);
+    if (fitting >= 0) return spares.splice(fitting, 1)[0] as ArrayBuffer;
+    // Rounded up so that buffers are reused across batches of slightly different sizes.
+    return new ArrayBuffer(Math.max(MIN_BUFFER_BYTES, 2 ** Math.ceil(Math.log2(bytes))));
+  }
+
+  private keepBuffers(buffers: readonly ArrayBuffer[]): void {
+    for (const buffer of buffers) if (buffer.byteLength <= MAX_SPARE_BUFFER_BYTES) this.spareBuffers.push(buffer);
+    this.spareBuffers.sort((a, b) => a.byteLength - b.byteLength);
+    // More spares than group commits in flight would only hold memory.
+    while (this.spareBuffers.length > MAX_SPARE_BUFFERS) this.spareBuffers.shift();
   }
 
   /** Answers the appends of one group commit. */
@@ -139,6 +175,7 @@ export class SqliteEventStore implements EventStore {
     this.writerGone = new StoreUnavailable(this.closed ? 'event store is closed' : 'event store writer stopped', { cause });
     for (const pending of this.pending.values()) pending.reject(this.writerGone);
     this.pending.clear();
+    this.outbox = [];
   }
 
   async readStream(stream: string, fromRevision = 0): Promise<readonly RecordedEvent[]> {
@@ -264,6 +301,7 @@ export class SqliteEventStore implements EventStore {
     this.closed = true;
     // Appends already sent are committed first: the writer handles messages in order.
     if (this.writerGone === null) {
+      this.sendOutbox();
       this.writer.ref();
       this.writer.postMessage({ kind: 'close' } satisfies WriterRequest);
       await this.writerClosed;
@@ -272,6 +310,19 @@ export class SqliteEventStore implements EventStore {
     await this.checkpointer?.close();
     this.db.close();
   }
+}
+
+/** Data and metadata as JSON; events of one command share their metadata object, stringified once. */
+function serializeEvents(events: readonly NewEvent[]): SerializedEvent[] {
+  let lastMetadata: unknown;
+  let lastMetadataJson = '';
+  return events.map((event) => {
+    if (event.metadata !== lastMetadata || lastMetadataJson === '') {
+      lastMetadata = event.metadata;
+      lastMetadataJson = JSON.stringify(event.metadata);
+    }
+    return { id: event.id, type: event.type, data: JSON.stringify(event.data ?? null), metadata: lastMetadataJson };
+  });
 }
 
 function resultOf(pending: PendingAppend, outcome: Extract<AppendOutcome, { ok: true }>): AppendResult {
