@@ -149,6 +149,37 @@ describe('ProjectionRunner on SQLite stores', () => {
     }
   });
 
+  it('given two projections catching up over 40 full batches, one with nothing to apply in any, then they stay in step and the log is read once per batch', async () => {
+    const BATCHES = 40; // well over what the store keeps for sharing (16)
+    const perEvent: Projection = {
+      name: 'per_event',
+      version: 1,
+      handles: new Set([HAPPENED]),
+      collections: [{ name: 'seen', indexes: [] }],
+      async apply(event, view) {
+        // Real projections cost more per event than skipping does (look-ups, documents to build).
+        const until = performance.now() + 0.02;
+        while (performance.now() < until);
+        await view.put('seen', { id: String(event.position) });
+      },
+    };
+    const idle: Projection = { ...perEvent, name: 'idle', handles: new Set(['never.happens']) };
+    for (let batch = 0; batch < BATCHES; batch += 1) {
+      await eventStore.append(`thing-${randomUUID()}`, Array.from({ length: 1000 }, () => newEvent()), 'no_stream');
+    }
+    const head = await eventStore.headPosition();
+    // What the subscriptions read from the log (the store's one read path), counted by batch found.
+    const reads = jest.spyOn(eventStore as unknown as { readAllSync: (options: object) => unknown[] }, 'readAllSync');
+
+    await startRunner([perEvent, idle]);
+    await reach(perEvent, head);
+    await reach(idle, head);
+
+    const batchesRead = reads.mock.results.filter((result) => (result.value as unknown[]).length > 0).length;
+    expect(batchesRead).toBe(BATCHES);
+    expect((await readStore.query(physicalCollection(perEvent, 'seen'), { limit: 1 })).total).toBe(BATCHES * 1000);
+  });
+
   it('given a clean stop right after events the projection does not handle, then the checkpoint is where it got to', async () => {
     const projection = counter('counter');
     const runner = await startRunner([projection]);
