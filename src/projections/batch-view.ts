@@ -1,8 +1,15 @@
 import type { Doc, Filter, ReadStoreTx } from '../kernel/read-store.port';
 import type { ProjectionView } from './projection';
 
-/** Largest number of documents a projection keeps in memory between batches. */
-const DEFAULT_CACHE_LIMIT = 50_000;
+/** Largest number of documents a projection keeps in memory between batches while it catches up. */
+export const CATCH_UP_CACHE_LIMIT = 50_000;
+/**
+ * The same once it is live. A live batch touches a few documents, and the look-ups many events
+ * share (a project, an org, a user) stay in the young generation; after a catch-up over the 1M
+ * user-grant data set, keeping 50,000 documents per projection held up to 300,000 parsed documents
+ * for the six projections for as long as the process ran, for documents nobody was touching.
+ */
+export const LIVE_CACHE_LIMIT = 5_000;
 
 /**
  * The documents a projection wrote or read lately, valid while this process holds the
@@ -20,7 +27,21 @@ export class ProjectionDocCache {
   private young = new Map<string, Doc | null>();
   private old = new Map<string, Doc | null>();
 
-  constructor(private readonly limit = DEFAULT_CACHE_LIMIT) {}
+  constructor(private limit = CATCH_UP_CACHE_LIMIT) {}
+
+  /**
+   * Sets how many documents are kept from now on. Shrinking drops the older generation at once;
+   * the younger one (the documents used last) goes down to the new size as generations turn over.
+   */
+  resize(limit: number): void {
+    if (limit < this.limit) this.old = new Map();
+    this.limit = limit;
+  }
+
+  /** Documents held, both generations. */
+  get size(): number {
+    return this.young.size + this.old.size;
+  }
 
   lookup(key: string): Doc | null | undefined {
     const young = this.young.get(key);

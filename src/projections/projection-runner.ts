@@ -4,7 +4,7 @@ import type { RecordedEvent } from '../kernel/event';
 import type { EventStore, Subscription } from '../kernel/event-store.port';
 import type { Clock } from '../kernel/clock.port';
 import type { CollectionSpec, Doc, ReadStore, ReadStoreTx } from '../kernel/read-store.port';
-import { BatchView, ProjectionDocCache } from './batch-view';
+import { BatchView, CATCH_UP_CACHE_LIMIT, LIVE_CACHE_LIMIT, ProjectionDocCache } from './batch-view';
 import { type Projection, physicalCollection, projectionKey } from './projection';
 import type { ProjectionProgress } from './projection-progress';
 
@@ -348,7 +348,9 @@ export class ProjectionRunner {
       // Commit in slices and let the event loop turn between them: one transaction over a whole
       // batch kept HTTP waiting. Live batches (a few events) get short slices for latency; a
       // catch-up (a big backlog) longer ones, since every commit rewrites the B-trees' upper pages.
-      const budgetMs = pending.length >= CATCH_UP_EVENTS ? CATCH_UP_SLICE_MS : SLICE_MS;
+      const catchingUp = pending.length >= CATCH_UP_EVENTS;
+      const budgetMs = catchingUp ? CATCH_UP_SLICE_MS : SLICE_MS;
+      entry.cache.resize(catchingUp ? CATCH_UP_CACHE_LIMIT : LIVE_CACHE_LIMIT);
       for (let done = 0; done < pending.length; ) {
         if (done > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         if (entry.failure !== null || !entry.leased) return;
