@@ -30,11 +30,12 @@ export class ProjectionDocCache {
   constructor(private limit = CATCH_UP_CACHE_LIMIT) {}
 
   /**
-   * Sets how many documents are kept from now on. Shrinking drops the older generation at once;
-   * the younger one (the documents used last) goes down to the new size as generations turn over.
+   * Sets how many documents are kept from now on. A cache over the new limit starts again empty:
+   * this happens when a projection that caught up goes live, and its first live events read their
+   * few documents back from the store rather than the process keeping a catch-up's worth for good.
    */
   resize(limit: number): void {
-    if (limit < this.limit) this.old = new Map();
+    if (this.size > limit) this.clear();
     this.limit = limit;
   }
 

@@ -356,6 +356,8 @@ export class ProjectionRunner {
         if (entry.failure !== null || !entry.leased) return;
         done += await this.commit(entry, pending.slice(done), budgetMs);
       }
+      // A catch-up whose last batch was full reaches the head here; no live batch may follow soon.
+      if (catchingUp && entry.position >= (await this.eventStore.headPosition())) entry.cache.resize(LIVE_CACHE_LIMIT);
       return;
     } catch (error) {
       if (error instanceof LeaseLost) return this.loseLease(entry);

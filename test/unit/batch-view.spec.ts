@@ -131,21 +131,27 @@ describe('BatchView', () => {
     expect(cache.lookup('written-2')).toStrictEqual({ id: 'written-2' });
   });
 
-  it('given a full cache shrunk to a smaller limit, then the older half goes at once, and within a limit of new documents it holds no more than the new limit, the latest kept', () => {
+  it('given a full cache shrunk below its size, then it starts again empty and stays within the new limit', () => {
     const cache = new ProjectionDocCache(100);
     for (let i = 0; i < 100; i += 1) cache.remember(`catch-up-${i}`, { id: `catch-up-${i}` });
     expect(cache.size).toBe(100);
 
     cache.resize(10);
-    expect(cache.size).toBe(50);
-    expect(cache.lookup('catch-up-0')).toBeUndefined();
-    expect(cache.lookup('catch-up-99')).toStrictEqual({ id: 'catch-up-99' });
-
-    for (let i = 0; i < 10; i += 1) cache.remember(`live-${i}`, { id: `live-${i}` });
-
-    expect(cache.size).toBeLessThanOrEqual(10);
+    expect(cache.size).toBe(0);
     expect(cache.lookup('catch-up-99')).toBeUndefined();
-    expect(cache.lookup('live-9')).toStrictEqual({ id: 'live-9' });
+
+    for (let i = 0; i < 25; i += 1) cache.remember(`live-${i}`, { id: `live-${i}` });
+    expect(cache.size).toBeLessThanOrEqual(10);
+    expect(cache.lookup('live-24')).toStrictEqual({ id: 'live-24' });
+  });
+
+  it('given a cache shrunk to a limit it is within, then it keeps what it holds', () => {
+    const cache = new ProjectionDocCache(100);
+    cache.remember('project', { id: 'project' });
+
+    cache.resize(10);
+
+    expect(cache.lookup('project')).toStrictEqual({ id: 'project' });
   });
 
   it('given a cache grown back to a larger limit, then it keeps more than the smaller limit again', () => {

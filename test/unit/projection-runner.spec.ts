@@ -206,6 +206,48 @@ describe('ProjectionRunner on SQLite stores', () => {
     expect(await statusOf(runner, projection)).toMatchObject({ state: 'running', position: head });
   });
 
+  it('given a projection that caught up over more documents than a live projection keeps, then its cache starts again empty: its next live event reads its document from the store', async () => {
+    const projection: Projection = {
+      name: 'keyed',
+      version: 1,
+      handles: new Set([HAPPENED]),
+      collections: [{ name: 'docs', indexes: [] }],
+      async apply(event, view) {
+        const key = (event.data as { key: string }).key;
+        const doc = (await view.get('docs', key)) as (Doc & { count: number }) | null;
+        await view.put('docs', { id: key, count: (doc?.count ?? 0) + 1 });
+      },
+    };
+    // 6,000 documents, more than LIVE_CACHE_LIMIT; delivered in full batches, so the runner is catching up.
+    for (let chunk = 0; chunk < 60; chunk += 1) {
+      const events = Array.from({ length: 100 }, (_, i) => ({ ...newEvent(), data: { key: `d-${chunk * 100 + i}` } }));
+      await eventStore.append(`keyed-${chunk}`, events, 'no_stream');
+    }
+    await startRunner([projection]);
+    await reach(projection, await eventStore.headPosition());
+
+    const storeReads: string[] = [];
+    const transact = readStore.transact.bind(readStore);
+    jest.spyOn(readStore, 'transact').mockImplementation((work) =>
+      transact((tx) =>
+        work(
+          new Proxy(tx, {
+            get(target, property) {
+              if (property === 'get') return async (collection: string, id: string) => (storeReads.push(id), target.get(collection, id));
+              const value: unknown = Reflect.get(target, property);
+              return typeof value === 'function' ? value.bind(target) : value;
+            },
+          }),
+        ),
+      ),
+    );
+    await eventStore.append('keyed-live', [{ ...newEvent(), data: { key: 'd-0' } }], 'no_stream');
+    await reach(projection, await eventStore.headPosition());
+
+    expect(storeReads).toContain('d-0');
+    expect(await readStore.get(physicalCollection(projection, 'docs'), 'd-0')).toMatchObject({ count: 2 });
+  });
+
   it('given a projection that ignores an event type, then the checkpoint still moves past those events', async () => {
     const projection: Projection = { ...counter('picky'), handles: new Set([HAPPENED]) };
     const head = await given(HAPPENED, 'thing.ignored', 'thing.ignored');
