@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from './auth/principal';
 
@@ -6,7 +7,8 @@ export const BODY_TOO_LARGE = Symbol('BodyTooLarge');
 
 /** What the pipeline learned about a request, for the handlers after it. */
 export interface RequestState {
-  readonly requestId: string;
+  /** '' until a command needs it (see requestId): a read has no use for one. */
+  requestId: string;
   principal: Principal | null;
   /** The acting org; '' when none applies. */
   actingOrg: string;
@@ -15,6 +17,12 @@ export interface RequestState {
 }
 
 export type GrantlineRequest = FastifyRequest & { grantline?: RequestState };
+
+/** The request's id, made on first use: it correlates the events of the request's command. */
+export function requestId(state: RequestState): string {
+  if (state.requestId === '') state.requestId = randomUUID();
+  return state.requestId;
+}
 
 export function requestState(request: GrantlineRequest): RequestState {
   if (request.grantline === undefined) throw new Error('request passed no Grantline guard');

@@ -85,8 +85,8 @@ export class SqliteEventStore implements EventStore {
     // Opened (and the schema created) here first, so the statements below can be prepared at once.
     this.db = openEventLog(file);
     this.streamFrom = this.db.prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision');
-    this.head = this.db.prepare('SELECT max(position) AS position FROM events');
-    this.lastAppended = (this.head.get() as { position: number | null }).position ?? 0;
+    this.head = this.db.prepare('SELECT max(position) AS position FROM events').pluck();
+    this.lastAppended = (this.head.get() as number | null) ?? 0;
     const writerOptions: WriterOptions = { file, backgroundCheckpoints: options.backgroundCheckpoints === true };
     this.writer = startModuleWorker(__dirname, 'event-log-writer.worker', writerOptions);
     // The writer keeps the process alive only while appends wait for it.
@@ -242,7 +242,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
-    return (this.head.get() as { position: number | null }).position ?? 0;
+    return (this.head.get() as number | null) ?? 0;
   }
 
   subscribeToAll(fromPosition: number, handler: BatchHandler, onError: (error: unknown) => void): Subscription {

@@ -38,6 +38,11 @@ export class SqliteReadStore implements ReadStore {
   private readonly writeLock = new Mutex();
   private readonly checkpointer: WalCheckpointer | null = null;
   private readonly statements = new Map<string, Database.Statement>();
+  /**
+   * The read by id of each collection, plucking the JSON text. It is every read request's
+   * statement, so it skips building its SQL and cache key per call.
+   */
+  private readonly docReads = new Map<string, Database.Statement>();
   /** Deferred indexes were just built: the next commit runs a full ANALYZE. */
   private analyzeFully = false;
   /** Collections created without their indexes (ensureCollections' deferIndexes), by name. */
@@ -131,6 +136,7 @@ export class SqliteReadStore implements ReadStore {
     this.reader.close();
     this.reader = this.openReader();
     for (const key of [...this.statements.keys()]) if (key.startsWith('r:')) this.statements.delete(key);
+    this.docReads.clear();
   }
 
   private openReader(): Database.Database {
@@ -146,11 +152,18 @@ export class SqliteReadStore implements ReadStore {
         this.deferredIndexes.delete(name);
       }
       this.statements.clear();
+      this.docReads.clear();
     });
   }
 
   async get(collection: string, id: string): Promise<Doc | null> {
-    return getDoc(this.prepare(this.reader, `SELECT doc FROM ${tableName(collection)} WHERE id = ?`), id);
+    let statement = this.docReads.get(collection);
+    if (statement === undefined) {
+      statement = this.reader.prepare(`SELECT doc FROM ${tableName(collection)} WHERE id = ?`).pluck();
+      this.docReads.set(collection, statement);
+    }
+    const doc = statement.get(id) as string | undefined;
+    return doc === undefined ? null : (JSON.parse(doc) as Doc);
   }
 
   async query(collection: string, options: QueryOptions): Promise<QueryResult> {

@@ -1,12 +1,13 @@
 import type { FastifyReply } from 'fastify';
 import type { CommandContext } from '../../kernel/command-executor';
-import { type GrantlineRequest, requestState } from '../request-state';
+import { type GrantlineRequest, requestId, requestState } from '../request-state';
 
 /** Metadata of the events a request's command appends. */
 export function commandContext(request: GrantlineRequest): CommandContext {
   const state = requestState(request);
   if (state.principal === null) throw new Error('unauthenticated request reached a handler');
-  return { actor: state.principal.actor, correlationId: state.requestId, causationId: state.requestId };
+  const id = requestId(state);
+  return { actor: state.principal.actor, correlationId: id, causationId: id };
 }
 
 export function actingOrg(request: GrantlineRequest): string {

@@ -43,7 +43,11 @@ export function omitZero<T>(value: T): T {
   if (Array.isArray(value)) return value.map(omitZero) as T;
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
+  const source = value as Record<string, unknown>;
+  // for…in over own keys: Object.entries built an array per field on every response.
+  for (const key in source) {
+    if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
+    const field = source[key];
     if (field === undefined || field === null || field === '' || field === false || field === 0 || field === '0') continue;
     if (Array.isArray(field) && field.length === 0) continue;
     out[key] = omitZero(field);

@@ -97,7 +97,8 @@ export function camelCaseKeys(value: unknown): unknown {
 
 /** Path parameters: 1–200 characters. */
 export function pathId(requestName: string, field: string, value: string | undefined): string {
-  const length = value === undefined ? 0 : [...value].length;
+  // UTF-16 length ≥ runes, so only a long value needs its runes counted (spreading builds an array).
+  const length = value === undefined ? 0 : value.length <= 200 ? value.length : [...value].length;
   if (value === undefined || length < 1 || length > 200) {
     throw invalidField(`invalid ${requestName}.${field}: value length must be between 1 and 200 runes, inclusive`);
   }

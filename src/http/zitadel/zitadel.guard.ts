@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError, invalidArgument, permissionDenied } from '../../kernel/domain-error';
@@ -38,7 +37,7 @@ export class ZitadelGuard implements CanActivate {
 
   /** Steps 2–5 for one call of `route`, whatever carried it (REST, gRPC, gRPC-Web, Connect). */
   async admit(route: ZitadelRoute, headers: RequestHeaders): Promise<RequestState> {
-    const state: RequestState = { requestId: randomUUID(), principal: null, actingOrg: '', servedPosition: 0 };
+    const state: RequestState = { requestId: '', principal: null, actingOrg: '', servedPosition: 0 };
     const principal = this.authenticator.authenticate(header(headers, 'authorization'));
     state.principal = principal;
 
@@ -78,7 +77,9 @@ export class ZitadelGuard implements CanActivate {
         throw new DomainError('unavailable', 'GRANTLINE-NotConsistent', 'The read models have not caught up with earlier writes yet; retry shortly');
       }
     }
-    state.servedPosition = Math.min(...route.reads.map((key) => this.progress.position(key)));
+    let served = Number.POSITIVE_INFINITY;
+    for (const key of route.reads) served = Math.min(served, this.progress.position(key));
+    state.servedPosition = served;
   }
 }
 
