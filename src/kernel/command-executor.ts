@@ -317,8 +317,7 @@ export class CommandExecutor {
 
   /** Throws AlreadyExists when another, live holder has the key; writes nothing. */
   private async assertAvailable<State, E extends Event>(aggregate: AggregateType<State, E>, key: UniqueKey, owner: string): Promise<void> {
-    const history = await this.store.readStream(reservationStream(key));
-    const last = history[history.length - 1];
+    const last = await this.store.readLastEvent(reservationStream(key));
     if (last === undefined || last.type !== 'unique.reserved') return;
     const holder = (last.data as Reserved).owner;
     if (holder !== owner && !(await this.isAbandoned(aggregate, key, holder, last.createdAt))) throw this.alreadyExists(key);
@@ -332,8 +331,7 @@ export class CommandExecutor {
     metadata: EventMetadata,
   ): Promise<boolean> {
     const stream = reservationStream(key);
-    const history = await this.store.readStream(stream);
-    const last = history[history.length - 1];
+    const last = await this.store.readLastEvent(stream);
     if (last !== undefined && last.type === 'unique.reserved') {
       const holder = (last.data as Reserved).owner;
       if (holder === owner) return false;
@@ -386,8 +384,7 @@ export class CommandExecutor {
   private async giveBack(keys: readonly UniqueKey[], owner: string, metadata: EventMetadata): Promise<void> {
     for (const key of keys) {
       const stream = reservationStream(key);
-      const history = await this.store.readStream(stream);
-      const last = history[history.length - 1];
+      const last = await this.store.readLastEvent(stream);
       if (last === undefined || last.type !== 'unique.reserved' || (last.data as Reserved).owner !== owner) continue;
       const released: Reserved = { kind: key.kind, value: key.value, owner };
       try {

@@ -46,6 +46,11 @@ export interface EventStore {
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** Events of one stream from a revision on (inclusive), oldest first; [] when the stream is absent. */
   readStream(stream: string, fromRevision?: number): Promise<readonly RecordedEvent[]>;
+  /**
+   * The stream's last event; undefined when the stream is absent. A reservation stream gains two
+   * events every time its key is taken and given back, and only its last one says who holds it.
+   */
+  readLastEvent(stream: string): Promise<RecordedEvent | undefined>;
   /** Events of the whole store in position order. */
   readAll(options?: ReadAllOptions): Promise<readonly RecordedEvent[]>;
   /** Position of the last committed event; 0 when the store is empty. */

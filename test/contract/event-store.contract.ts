@@ -147,6 +147,16 @@ export function describeEventStoreContract(
         expect(await store.readStream(streamOf('never-written'))).toEqual([]);
       });
 
+      it('reads the last event of a stream, after several appends; an absent stream has none', async () => {
+        const stream = streamOf('order-1');
+        await store.append(stream, [newEvent('a'), newEvent('b')], 'no_stream');
+        const later = await store.append(stream, [newEvent('c', { n: 3 })], 1);
+        await store.append(streamOf('order-2'), [newEvent('other')], 'no_stream');
+
+        expect(await store.readLastEvent(stream)).toEqual(later.events[0]);
+        expect(await store.readLastEvent(streamOf('never-written'))).toBeUndefined();
+      });
+
       it('keeps streams apart', async () => {
         const a = await store.append(streamOf('a'), [newEvent()], 'no_stream');
         const b = await store.append(streamOf('b'), [newEvent(), newEvent()], 'no_stream');

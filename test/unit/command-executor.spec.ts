@@ -195,6 +195,51 @@ describe('CommandExecutor on the SQLite event store', () => {
     });
   });
 
+  describe('reservation streams that grew long', () => {
+    it('given a name taken and given back 20 times, when it is taken again, then only the reservation\'s last event is read (a command costs the same on the first and the thousandth take)', async () => {
+      for (let i = 0; i < 20; i += 1) {
+        await whenAddUser(`u${i}`, 'gigi');
+        await executor.execute(userAggregate, `u${i}`, context, () => ({ events: [userRemoved], resourceOwner: C }));
+      }
+      const whole: string[] = [];
+      const last: string[] = [];
+      const spying = new Proxy(store, {
+        get(target, property) {
+          if (property === 'readStream') {
+            return (stream: string, fromRevision?: number) => {
+              whole.push(stream);
+              return target.readStream(stream, fromRevision);
+            };
+          }
+          if (property === 'readLastEvent') {
+            return (stream: string) => {
+              last.push(stream);
+              return target.readLastEvent(stream);
+            };
+          }
+          const value = Reflect.get(target, property, target) as unknown;
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const spied = new CommandExecutor(spying, ids, clock, taken);
+
+      const result = await spied.execute(userAggregate, 'u20', context, (state) => ({ events: decideAddUser(addUser('gigi'), state), resourceOwner: C }));
+      await thenRejects(
+        () => spied.execute(userAggregate, 'u21', context, (state) => ({ events: decideAddUser(addUser('gigi'), state), resourceOwner: C })),
+        'already_exists',
+        'TEST-Taken-user.name',
+      );
+
+      expect(result.appended).toHaveLength(1);
+      const key = reservationStream(userNameKey(C, 'gigi'));
+      expect(whole.filter((stream) => stream === key)).toEqual([]);
+      expect(last.filter((stream) => stream === key).length).toBeGreaterThanOrEqual(2);
+      const reservations = await reservationsOf(userNameKey(C, 'gigi'));
+      expect(reservations).toHaveLength(41);
+      expect(reservations.at(-1)).toEqual({ type: 'unique.reserved', owner: 'user-u20' });
+    });
+  });
+
   describe('remembered folds', () => {
     it('given a project read by every command but written by none, when more new streams are written than the cache holds, then its fold stays remembered (least recently used goes, not least recently written)', async () => {
       const reads: Array<{ stream: string; fromRevision: number }> = [];
@@ -319,6 +364,7 @@ function interferingStore(inner: EventStore, stream: string): { store: EventStor
       return inner.append(target, events, expected);
     },
     readStream: (name, from) => inner.readStream(name, from),
+    readLastEvent: (name) => inner.readLastEvent(name),
     readAll: (options) => inner.readAll(options),
     headPosition: () => inner.headPosition(),
     subscribeToAll: (from, handler, onError) => inner.subscribeToAll(from, handler, onError),

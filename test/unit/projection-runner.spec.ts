@@ -295,6 +295,7 @@ describe('ProjectionRunner on SQLite stores', () => {
     const twice: EventStore = {
       append: (stream, events, expected) => eventStore.append(stream, events, expected),
       readStream: (stream, from) => eventStore.readStream(stream, from),
+      readLastEvent: (stream) => eventStore.readLastEvent(stream),
       readAll: (options) => eventStore.readAll(options),
       headPosition: () => eventStore.headPosition(),
       subscribeToAll: (from, handler, onError) =>

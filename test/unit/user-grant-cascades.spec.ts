@@ -85,6 +85,9 @@ class RefusingAppends implements EventStore {
   readStream(...args: Parameters<EventStore['readStream']>): ReturnType<EventStore['readStream']> {
     return this.inner.readStream(...args);
   }
+  readLastEvent(stream: string): ReturnType<EventStore['readLastEvent']> {
+    return this.inner.readLastEvent(stream);
+  }
   readAll(...args: Parameters<EventStore['readAll']>): ReturnType<EventStore['readAll']> {
     return this.inner.readAll(...args);
   }

@@ -106,6 +106,19 @@ export class EsdbEventStore implements EventStore {
     return this.translated(() => this.readStreamFrom(stream, BigInt(fromRevision)));
   }
 
+  async readLastEvent(stream: string): Promise<RecordedEvent | undefined> {
+    this.assertOpen();
+    return this.translated(async () => {
+      try {
+        const read = this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1, requiresLeader: true });
+        return (await collect(read)).map(toRecorded)[0];
+      } catch (error) {
+        if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return undefined;
+        throw error;
+      }
+    });
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<readonly RecordedEvent[]> {
     this.assertOpen();
     const limit = options.limit ?? Number.POSITIVE_INFINITY;

@@ -77,6 +77,7 @@ export class SqliteEventStore implements EventStore {
   /** readAll's statements by SQL (a filter's shape); subscriptions run one of them per batch. */
   private readonly readAllStatements = new Map<string, Database.Statement>();
   private readonly streamFrom: Database.Statement;
+  private readonly streamLast: Database.Statement;
   private readonly head: Database.Statement;
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
@@ -85,6 +86,7 @@ export class SqliteEventStore implements EventStore {
     // Opened (and the schema created) here first, so the statements below can be prepared at once.
     this.db = openEventLog(file);
     this.streamFrom = this.db.prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision');
+    this.streamLast = this.db.prepare('SELECT * FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1');
     this.head = this.db.prepare('SELECT max(position) AS position FROM events').pluck();
     this.lastAppended = (this.head.get() as number | null) ?? 0;
     const writerOptions: WriterOptions = { file, backgroundCheckpoints: options.backgroundCheckpoints === true };
@@ -180,6 +182,11 @@ export class SqliteEventStore implements EventStore {
 
   async readStream(stream: string, fromRevision = 0): Promise<readonly RecordedEvent[]> {
     return (this.streamFrom.all(stream, fromRevision) as EventRow[]).map(toRecorded);
+  }
+
+  async readLastEvent(stream: string): Promise<RecordedEvent | undefined> {
+    const row = this.streamLast.get(stream) as EventRow | undefined;
+    return row === undefined ? undefined : toRecorded(row);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<readonly RecordedEvent[]> {
