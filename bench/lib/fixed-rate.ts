@@ -46,6 +46,8 @@ export interface FixedRateResult {
   readonly achievedRate: number;
   /** From due time to last byte, every response. */
   readonly latency: Percentiles;
+  /** Every latency of `latency`, ms (for percentiles over several rounds). */
+  readonly latencySamples: Float64Array;
   /**
    * From when the request was actually handed to the socket layer: leaves out the generator's own
    * lateness (and any wait for a free connection), so it is the lower bound of `latency`.
@@ -172,6 +174,7 @@ export async function fixedRate(options: FixedRateOptions): Promise<FixedRateRes
     statusCodes,
     achievedRate: (ok + non2xx) / (result.elapsed / 1000),
     latency: latencies.percentiles(),
+    latencySamples: latencies.toArray(),
     latencyFromSend: fromSend.percentiles(),
     sendLagP99: lags.percentiles().p99,
     socketsUsed,

@@ -27,6 +27,16 @@ export class Samples {
     return this.length;
   }
 
+  /** A copy of the values, in the order added. */
+  toArray(): Float64Array {
+    return this.values.slice(0, this.length);
+  }
+
+  /** Adds every value of another list. */
+  addAll(values: Float64Array): void {
+    for (const value of values) this.add(value);
+  }
+
   percentiles(): Percentiles {
     const sorted = this.values.slice(0, this.length).sort();
     const n = sorted.length;
