@@ -302,11 +302,12 @@ export class CommandExecutor {
     const keys = events.flatMap((event) => aggregate.uniqueClaims?.(event, stateBefore, resourceOwner).claim ?? []);
     // Look before taking anything: a key already held answers AlreadyExists before any
     // reservation is written, so a refused command appends nothing (not even a take-and-give-back).
-    for (const key of keys) await this.assertAvailable(aggregate, key, owner);
+    const lastEvents: Array<RecordedEvent | undefined> = [];
+    for (const key of keys) lastEvents.push(await this.assertAvailable(aggregate, key, owner));
     const claimed: UniqueKey[] = [];
-    for (const key of keys) {
+    for (const [index, key] of keys.entries()) {
       try {
-        if (await this.claim(aggregate, key, owner, metadata)) claimed.push(key);
+        if (await this.claim(aggregate, key, owner, metadata, lastEvents[index])) claimed.push(key);
       } catch (error) {
         await this.giveBack(claimed, owner, metadata);
         throw error;
@@ -315,23 +316,31 @@ export class CommandExecutor {
     return claimed;
   }
 
-  /** Throws AlreadyExists when another, live holder has the key; writes nothing. */
-  private async assertAvailable<State, E extends Event>(aggregate: AggregateType<State, E>, key: UniqueKey, owner: string): Promise<void> {
+  /**
+   * Throws AlreadyExists when another, live holder has the key; writes nothing. Returns the
+   * reservation's last event, for `claim`.
+   */
+  private async assertAvailable<State, E extends Event>(aggregate: AggregateType<State, E>, key: UniqueKey, owner: string): Promise<RecordedEvent | undefined> {
     const last = await this.store.readLastEvent(reservationStream(key));
-    if (last === undefined || last.type !== 'unique.reserved') return;
+    if (last === undefined || last.type !== 'unique.reserved') return last;
     const holder = (last.data as Reserved).owner;
     if (holder !== owner && !(await this.isAbandoned(aggregate, key, holder, last.createdAt))) throw this.alreadyExists(key);
+    return last;
   }
 
-  /** Takes a key; true when this call took it, false when the owner already held it. */
+  /**
+   * Takes a key; true when this call took it, false when the owner already held it. `last` is the
+   * reservation's last event as `assertAvailable` read it: if the reservation moved on since, the
+   * append expecting its revision fails and the key is answered as taken, as on a fresh read.
+   */
   private async claim<State, E extends Event>(
     aggregate: AggregateType<State, E>,
     key: UniqueKey,
     owner: string,
     metadata: EventMetadata,
+    last: RecordedEvent | undefined,
   ): Promise<boolean> {
     const stream = reservationStream(key);
-    const last = await this.store.readLastEvent(stream);
     if (last !== undefined && last.type === 'unique.reserved') {
       const holder = (last.data as Reserved).owner;
       if (holder === owner) return false;
