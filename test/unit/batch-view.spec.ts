@@ -75,18 +75,52 @@ describe('BatchView', () => {
     expect(await view.get('grants', 'g1')).toStrictEqual({ id: 'g1', userId: 'u2' });
   });
 
-  it('given a committed batch, when the next batch reads its documents, then they come from the cache, not the store', async () => {
-    const tables = new Map<string, Map<string, Doc>>();
+  it('given a document read and changed by a committed batch, when the next batch reads it, then the new version comes from the cache, not the store', async () => {
+    const tables = new Map([['p1_projects', new Map([['p', { id: 'p', name: 'Portal' }]])]]);
     const cache = new ProjectionDocCache();
-    const first = new BatchView(new RecordingTx(tables), physical, cache);
-    await first.put('projects', { id: 'p', name: 'Portal' });
+    const firstTx = new RecordingTx(tables);
+    const first = new BatchView(firstTx, physical, cache);
+    await first.get('projects', 'p');
+    await first.put('projects', { id: 'p', name: 'Portal 2' });
     await first.commit();
     first.committed();
 
     const tx = new RecordingTx(tables);
     const second = new BatchView(tx, physical, cache);
 
-    expect(await second.get('projects', 'p')).toStrictEqual({ id: 'p', name: 'Portal' });
+    expect(await second.get('projects', 'p')).toStrictEqual({ id: 'p', name: 'Portal 2' });
+    expect(tx.calls).toStrictEqual([]);
+  });
+
+  it('given a document only written by a committed batch (never read), then the cache does not keep it: the next batch reads it from the store, once', async () => {
+    const tables = new Map<string, Map<string, Doc>>();
+    const cache = new ProjectionDocCache();
+    const first = new BatchView(new RecordingTx(tables), physical, cache);
+    await first.put('user_grants', { id: 'ug', roleKeys: ['a'] });
+    await first.commit();
+    first.committed();
+    expect(cache.size).toBe(0);
+
+    const tx = new RecordingTx(tables);
+    for (let batch = 0; batch < 2; batch += 1) {
+      const view = new BatchView(tx, physical, cache);
+      expect(await view.get('user_grants', 'ug')).toStrictEqual({ id: 'ug', roleKeys: ['a'] });
+    }
+    expect(tx.calls).toStrictEqual(['get p1_user_grants ug']);
+  });
+
+  it('given a document the cache holds as missing, when a committed batch creates it, then the next batch gets the created one from the cache', async () => {
+    const tables = new Map<string, Map<string, Doc>>();
+    const cache = new ProjectionDocCache();
+    const first = new BatchView(new RecordingTx(tables), physical, cache);
+    expect(await first.get('users', 'u')).toBeNull();
+    await first.put('users', { id: 'u', name: 'gigi' });
+    await first.commit();
+    first.committed();
+
+    const tx = new RecordingTx(tables);
+    const second = new BatchView(tx, physical, cache);
+    expect(await second.get('users', 'u')).toStrictEqual({ id: 'u', name: 'gigi' });
     expect(tx.calls).toStrictEqual([]);
   });
 
