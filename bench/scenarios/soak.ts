@@ -476,7 +476,7 @@ export async function soakScenario(context: BenchContext, service: GrantlineServ
       { scenario, key: `soak.${key}.p99_first`, name: `soak: ${name} p99, first ${segment.minutes} min`, value: segmentP99.first, unit: 'ms' },
       { scenario, key: `soak.${key}.p99_last`, name: `soak: ${name} p99, last ${segment.minutes} min`, value: segmentP99.last, unit: 'ms' },
       { scenario, key: `soak.${key}.p99_drift`, name: `soak: ${name} p99 drift, first → last ${segment.minutes} min`, value: drift, unit: '%', ...p10('p99 drift ≤ 20 %', drift <= 20) },
-      { scenario, key: `soak.${key}.p99_window_range`, name: `(diag) soak: ${name} p99, best window`, value: Math.min(...windows.map(pick)), unit: 'ms' },
+      { scenario, key: `soak.${key}.p99_best`, name: `(diag) soak: ${name} p99, best window`, value: Math.min(...windows.map(pick)), unit: 'ms' },
       { scenario, key: `soak.${key}.p99_worst`, name: `soak: ${name} p99, worst window`, value: Math.max(...windows.map(pick)), unit: 'ms' },
       { scenario, key: `soak.${key}.p99_window_drift`, name: `(diag) soak: ${name} p99 drift, first window (${pick(first)} ms) → last window (${pick(last)} ms)`, value: driftPercent(pick(first), pick(last)), unit: '%' },
     );
