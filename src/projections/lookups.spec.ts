@@ -14,6 +14,8 @@ import {
   projectRemoved,
   roleAdded,
   roleRemoved,
+  userGrantAdded,
+  userGrantChanged,
   userRemoved,
 } from '../../test/support/events';
 import { MemoryView } from '../../test/support/memory-view';
@@ -128,5 +130,28 @@ describe('look-up tables', () => {
     expect(view.docs(LOOKUP_COLLECTIONS.projects.name)).toEqual([]);
     expect(view.docs(LOOKUP_COLLECTIONS.grants.name)).toEqual([]);
     expect(view.docs(LOOKUP_COLLECTIONS.users.name)).toEqual([]);
+  });
+
+  it('given events of other aggregates (a project grant, user grants), then no look-up is read or written for them', async () => {
+    const history = new History();
+    history.record('project-p', [projectAdded('Portal'), roleAdded('reader')], byV);
+    const view = await lookupsAfter(history);
+    const later = new History();
+    later.record('project-p', grantAdded('g1', 'c'), byV);
+    later.record('usergrant-ug1', userGrantAdded('u', 'p', 'g1', ['reader']), byV);
+    later.record('usergrant-ug2', userGrantChanged('u', []), byV);
+    const reads: string[] = [];
+    const get = view.get.bind(view);
+    view.get = async (collection, id) => {
+      reads.push(`${collection}/${id}`);
+      return get(collection, id);
+    };
+
+    for (const event of later.events) await updateLookups(new Set(['orgs', 'projects', 'users']), event, view);
+
+    // A look-up by the stream's id (the user grant's, read as a project) cost a store miss per
+    // event in a rebuild, and its cached miss pushed real look-ups out of the document cache.
+    expect(reads).toEqual([]);
+    expect(view.docs(LOOKUP_COLLECTIONS.projects.name)).toEqual([{ id: 'p', name: 'Portal', ownerId: V, roles: ['reader'] }]);
   });
 });

@@ -108,6 +108,10 @@ async function updateProjectLookup(event: RecordedEvent<ProjectEvent>, id: strin
     await view.delete(collection, id);
     return;
   }
+  // Every other event reaches here too (a user grant's, say): reading a "project" by its stream's
+  // id missed the store once per such event, and the cached misses pushed the real look-ups out
+  // of the projection's document cache during a rebuild.
+  if (event.type !== 'project.role.added' && event.type !== 'project.role.removed') return;
   const project = await getProject(view, id);
   if (project === null) return;
   switch (event.type) {

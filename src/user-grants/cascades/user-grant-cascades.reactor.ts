@@ -133,6 +133,8 @@ export function userGrantCascadesReactor(executor: CommandExecutor): Projection 
         const standing = await outOfLine(view, candidate);
         if (standing.gone || standing.dropped.size > 0) targets.set(candidate.id, standing.dropped);
       }
+      // Almost every event leaves nothing out of line (a rebuild: every one of its 2M).
+      if (targets.size === 0) return;
       await runLimited([...targets], PARALLEL_CASCADES, ([id, dropped]) => reconcileUserGrant(executor, id, event, dropped));
     },
   };
