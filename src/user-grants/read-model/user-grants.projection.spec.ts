@@ -307,6 +307,26 @@ describe('user grants projection: reactions to project, grant and user events', 
     return history;
   }
 
+  it('given a role added to Portal, or writer removed, then only the user grants that lose a role are written', async () => {
+    const history = withGrants();
+    history.record(grantOf('ug4'), userGrantAdded(BOB, P, undefined, ['reader']), byV); // 17
+    const before = history.events.length;
+    history.record(`project-${P}`, [roleAdded('admin'), roleRemoved('writer')], byV); // 18, 19
+    const view = await project(userGrantsProjection, history.events.slice(0, before));
+    const written: string[] = [];
+    const put = view.put.bind(view);
+    view.put = async (collection, doc) => {
+      if (collection === USER_GRANTS) written.push(doc.id);
+      return put(collection, doc);
+    };
+
+    await project(userGrantsProjection, history.events.slice(before), view);
+
+    // ug4 holds reader only: rewriting it unchanged was a write per user grant of the project.
+    expect(written.sort()).toEqual(['ug1', 'ug2']);
+    expect(await view.get(USER_GRANTS, 'ug4')).toMatchObject({ roleKeys: ['reader'], sequence: 1 });
+  });
+
   it('given project.role.removed of writer on Portal, then both Portal user grants drop writer without touching sequence or changeDate', async () => {
     const history = withGrants();
     history.record(`project-${P}`, roleRemoved('writer'), byV);

@@ -159,7 +159,9 @@ async function restrictWhere(view: Parameters<Projection['apply']>[1], filter: F
     const project = await getProject(view, doc.projectId);
     if (project === null) continue;
     const grant = doc.projectGrantId === '' ? null : await getGrant(view, doc.projectGrantId);
-    await view.put(USER_GRANTS, restrictUserGrant(doc, allowedRoles(project, grant), grant?.state ?? ''));
+    const next = restrictUserGrant(doc, allowedRoles(project, grant), grant?.state ?? '');
+    // Most of a project's user grants do not hold the role taken away: leave them unwritten.
+    if (next.roleKeys.length !== doc.roleKeys.length || next.projectGrantState !== doc.projectGrantState) await view.put(USER_GRANTS, next);
   }
 }
 
@@ -200,8 +202,8 @@ export const userGrantsProjection: Projection = {
         return removeWhere(view, [{ op: 'eq', field: 'projectId', value: aggregateId }]);
       case 'project.grant.removed':
         return removeWhere(view, [{ op: 'eq', field: 'projectGrantId', value: (event.data as { grantId: string }).grantId }]);
-      // A role added back is not given back: roleKeys only ever lose roles to these events.
-      case 'project.role.added':
+      // A role added (back) is not given back: roleKeys only ever lose roles, so project.role.added
+      // changes no user grant (it rewrote every user grant of the project, unchanged).
       case 'project.role.removed':
         return restrictWhere(view, [{ op: 'eq', field: 'projectId', value: aggregateId }]);
       case 'project.grant.changed':
