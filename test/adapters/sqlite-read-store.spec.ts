@@ -55,6 +55,19 @@ describe('SqliteReadStore: deferred indexes', () => {
     expect(indexesOf('grants')).toStrictEqual(['c_grants__projectId__rank', 'c_grants__userId']);
   });
 
+  it('given deferred indexes built, then the memory map the build scanned through is dropped again', async () => {
+    await store.ensureCollections([GRANTS], { deferIndexes: true });
+    await store.transact((tx) => tx.put('grants', { id: 'g1', userId: 'u1', projectId: 'p1', rank: 1 }));
+    // The writer connection is the adapter's own; a map left in place would keep up to the whole
+    // file's pages counted in the process's memory.
+    const writer = (store as unknown as { writer: Database.Database }).writer;
+
+    await store.buildDeferredIndexes(['grants']);
+
+    expect(indexesOf('grants')).toStrictEqual(['c_grants__projectId__rank', 'c_grants__userId']);
+    expect(writer.pragma('mmap_size', { simple: true })).toBe(0);
+  });
+
   it('given deferred indexes, when a query touches the collection, then its indexes are built first', async () => {
     await store.ensureCollections([GRANTS], { deferIndexes: true });
 
