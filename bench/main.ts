@@ -202,7 +202,9 @@ async function main(): Promise<void> {
   }
   const missed = context.rows.filter((row) => row.met === false);
   log('');
+  const unjudged = context.rows.filter((row) => row.target !== undefined && row.met === undefined);
   log(missed.length === 0 ? 'Every target measured was met.' : `Targets missed: ${missed.map((row) => `${row.target?.id ?? ''} ${row.name}`).join('; ')}`);
+  if (unjudged.length > 0) log(`Targets not judged: ${unjudged.map((row) => `${row.target?.id ?? ''} ${row.name}`).join('; ')}`);
 
   const outDir = join(process.cwd(), 'bench-results');
   mkdirSync(outDir, { recursive: true });

@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { SingleBar } from 'cli-progress';
+import { procTicks, TICKS_PER_SECOND } from './machine';
 import { type Percentiles, Samples } from './stats';
 
 /** One closed-loop (or autocannon-rate-limited) round of load. */
@@ -20,6 +21,8 @@ export interface LoadOptions {
   /** Record every response time (float ms) ourselves; autocannon's histogram keeps whole ms only. */
   readonly recordLatency?: boolean;
   readonly progress?: boolean;
+  /** The server's pid, to report its CPU over the round beside the load generator's. */
+  readonly serverPid?: number;
 }
 
 export interface LoadResult {
@@ -39,12 +42,18 @@ export interface LoadResult {
   readonly latency: Percentiles | null;
   /** autocannon's (whole-ms, 2xx only) percentiles, for reference. */
   readonly autocannonLatency: { p50: number; p90: number; p99: number; p999: number; max: number };
+  /** CPU of this process (autocannon runs in it) over the round, in % of one core. */
+  readonly generatorCpuPercent: number;
+  /** CPU of the server over the round, in % of one core (when its pid was given and /proc has it). */
+  readonly serverCpuPercent: number | null;
 }
 
 export async function load(options: LoadOptions): Promise<LoadResult> {
   const samples = options.recordLatency === true ? new Samples() : null;
   const started = Date.now();
   const errorMessages: string[] = [];
+  const cpuBefore = process.cpuUsage();
+  const serverBefore = options.serverPid === undefined ? null : procTicks(String(options.serverPid), false);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -79,6 +88,10 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       });
     }
   });
+  const elapsedS = (Date.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const serverAfter = options.serverPid === undefined ? null : procTicks(String(options.serverPid), false);
+  const serverCpuPercent = serverBefore === null || serverAfter === null ? null : Math.round(((serverAfter - serverBefore) / TICKS_PER_SECOND / elapsedS) * 1000) / 10;
   const statusCodes: Record<string, number> = {};
   for (const [code, stat] of Object.entries(result.statusCodeStats)) statusCodes[code] = stat.count;
   return {
@@ -93,6 +106,8 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     okPerSecond: result['2xx'] / result.duration,
     latency: samples?.percentiles() ?? null,
     autocannonLatency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, p999: result.latency.p99_9, max: result.latency.max },
+    generatorCpuPercent: Math.round(((cpu.user + cpu.system) / 1e6 / elapsedS) * 1000) / 10,
+    serverCpuPercent,
   };
 }
 

@@ -35,6 +35,37 @@ const addUser = (userName: string): AddUser => {
   return { kind: 'human', data: event.data };
 };
 
+/** The store, with the stream reads the executor makes through it written down. */
+function recordingReads(store: EventStore): {
+  readonly store: EventStore;
+  /** readStream calls: the stream and the revision read from. */
+  readonly whole: Array<{ stream: string; fromRevision: number }>;
+  /** readLastEvent calls. */
+  readonly last: string[];
+} {
+  const whole: Array<{ stream: string; fromRevision: number }> = [];
+  const last: string[] = [];
+  const recording = new Proxy(store, {
+    get(target, property) {
+      if (property === 'readStream') {
+        return (stream: string, fromRevision?: number) => {
+          whole.push({ stream, fromRevision: fromRevision ?? 0 });
+          return target.readStream(stream, fromRevision);
+        };
+      }
+      if (property === 'readLastEvent') {
+        return (stream: string) => {
+          last.push(stream);
+          return target.readLastEvent(stream);
+        };
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store: recording, whole, last };
+}
+
 describe('CommandExecutor on the SQLite event store', () => {
   let dir: string;
   let store: SqliteEventStore;
@@ -201,27 +232,8 @@ describe('CommandExecutor on the SQLite event store', () => {
         await whenAddUser(`u${i}`, 'gigi');
         await executor.execute(userAggregate, `u${i}`, context, () => ({ events: [userRemoved], resourceOwner: C }));
       }
-      const whole: string[] = [];
-      const last: string[] = [];
-      const spying = new Proxy(store, {
-        get(target, property) {
-          if (property === 'readStream') {
-            return (stream: string, fromRevision?: number) => {
-              whole.push(stream);
-              return target.readStream(stream, fromRevision);
-            };
-          }
-          if (property === 'readLastEvent') {
-            return (stream: string) => {
-              last.push(stream);
-              return target.readLastEvent(stream);
-            };
-          }
-          const value = Reflect.get(target, property, target) as unknown;
-          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-        },
-      });
-      const spied = new CommandExecutor(spying, ids, clock, taken);
+      const recording = recordingReads(store);
+      const spied = new CommandExecutor(recording.store, ids, clock, taken);
 
       const result = await spied.execute(userAggregate, 'u20', context, (state) => ({ events: decideAddUser(addUser('gigi'), state), resourceOwner: C }));
       await thenRejects(
@@ -232,8 +244,8 @@ describe('CommandExecutor on the SQLite event store', () => {
 
       expect(result.appended).toHaveLength(1);
       const key = reservationStream(userNameKey(C, 'gigi'));
-      expect(whole.filter((stream) => stream === key)).toEqual([]);
-      expect(last.filter((stream) => stream === key).length).toBeGreaterThanOrEqual(2);
+      expect(recording.whole.filter((read) => read.stream === key)).toEqual([]);
+      expect(recording.last.filter((stream) => stream === key).length).toBeGreaterThanOrEqual(2);
       const reservations = await reservationsOf(userNameKey(C, 'gigi'));
       expect(reservations).toHaveLength(41);
       expect(reservations.at(-1)).toEqual({ type: 'unique.reserved', owner: 'user-u20' });
@@ -242,21 +254,9 @@ describe('CommandExecutor on the SQLite event store', () => {
 
   describe('remembered folds', () => {
     it('given a project read by every command but written by none, when more new streams are written than the cache holds, then its fold stays remembered (least recently used goes, not least recently written)', async () => {
-      const reads: Array<{ stream: string; fromRevision: number }> = [];
-      const spying = new Proxy(store, {
-        get(target, property) {
-          if (property === 'readStream') {
-            return (stream: string, fromRevision?: number) => {
-              reads.push({ stream, fromRevision: fromRevision ?? 0 });
-              return target.readStream(stream, fromRevision);
-            };
-          }
-          const value = Reflect.get(target, property, target) as unknown;
-          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-        },
-      });
+      const recording = recordingReads(store);
       // Room for two folds: each AddUser below remembers its user stream (and its key's stream).
-      const small = new CommandExecutor(spying, ids, clock, taken, 2);
+      const small = new CommandExecutor(recording.store, ids, clock, taken, 2);
       await small.execute(projectAggregate, 'p', context, () => ({ events: [projectAdded('Portal')], resourceOwner: C }));
 
       for (let i = 0; i < 5; i += 1) {
@@ -267,7 +267,7 @@ describe('CommandExecutor on the SQLite event store', () => {
 
       expect(project.state).toMatchObject({ name: 'Portal' });
       // Only ever read from after its one event: never folded from the start again.
-      expect(reads.filter((read) => read.stream === 'project-p').map((read) => read.fromRevision)).toEqual([0, 1, 1, 1, 1, 1, 1]);
+      expect(recording.whole.filter((read) => read.stream === 'project-p').map((read) => read.fromRevision)).toEqual([0, 1, 1, 1, 1, 1, 1]);
     });
   });
 
