@@ -342,6 +342,11 @@ export class ProjectionRunner {
       entry.skippedTo = last.createdAt;
       this.progress.report(entry.key, last.position);
       this.scheduleCheckpoint(entry);
+      // Outside the batch's error handling: a failed build (a full disk) must not end the
+      // subscription. The indexes stay deferred and are tried again with the next batch or query.
+      await this.buildDeferredIndexesAtHead(entry).catch((error: unknown) =>
+        this.logger.warn('building deferred indexes failed; retried later', { projection: entry.key, error: String(error) }),
+      );
       return;
     }
     try {
@@ -413,12 +418,21 @@ export class ProjectionRunner {
     const last = events[applied - 1] as RecordedEvent;
     view.committed();
     entry.position = last.position;
-    if (entry.indexesDeferred && last.position >= (await this.eventStore.headPosition())) {
-      await this.readStore.buildDeferredIndexes(physicalCollections(entry.projection).map((spec) => spec.name));
-      entry.indexesDeferred = false;
-    }
+    await this.buildDeferredIndexesAtHead(entry);
     this.progress.report(entry.key, last.position);
     return applied;
+  }
+
+  /**
+   * A projection built from scratch gets its indexes once it reaches the head, whichever way it
+   * got there: with a batch applied, or with one that had nothing for it. (Only the first was
+   * checked: after a full rebuild, projections whose last batch was someone else's events were
+   * left without indexes until the next start, or until the first query built them inline.)
+   */
+  private async buildDeferredIndexesAtHead(entry: Running): Promise<void> {
+    if (!entry.indexesDeferred || entry.position < (await this.eventStore.headPosition())) return;
+    await this.readStore.buildDeferredIndexes(physicalCollections(entry.projection).map((spec) => spec.name));
+    entry.indexesDeferred = false;
   }
 
   private scheduleCheckpoint(entry: Running): void {

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -121,6 +122,37 @@ describe('ProjectionRunner on SQLite stores', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
+
+  it('given a projection built from scratch whose last batch has nothing for it, when it reaches the head, then its deferred indexes are built', async () => {
+    // Batches of two: [H, H] and [H, other] are applied short of the head; [other] reaches it
+    // with nothing to apply. The indexes were built only after an applied batch, so they were
+    // left to the next start (a second at 1M documents) or to the first query that needed them.
+    const small = new SqliteEventStore(path.join(dir, 'events-small.db'), { pollIntervalMs: 10, batchSize: 2 });
+    const projection: Projection = { ...counter('indexed'), collections: [{ name: 'counts', indexes: [{ fields: ['count'] }] }] };
+    for (const type of [HAPPENED, HAPPENED, HAPPENED, 'other.thing', 'other.thing']) await small.append(`thing-${randomUUID()}`, [newEvent(type)], 'no_stream');
+    const head = await small.headPosition();
+    const runner = new ProjectionRunner(small, readStore, [projection], progress, clock, logger, RUNNER_OPTIONS);
+    try {
+      await runner.start();
+      await reach(projection, head);
+      const table = `c_${physicalCollection(projection, 'counts')}`;
+      const indexes = () => {
+        const db = new Database(path.join(dir, 'read.db'), { readonly: true });
+        try {
+          return db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(table);
+        } finally {
+          db.close();
+        }
+      };
+
+      await eventually(async () => indexes().length === 1);
+
+      expect(await countOf(projection)).toEqual({ count: 3, positions: [1, 2, 3] });
+    } finally {
+      await runner.stop();
+      await small.close();
+    }
+  });
 
   it('given events the projection does not handle, then its progress moves at once, its checkpoint follows, and a restart resumes from there without applying anything', async () => {
     const projection = counter('counter');
