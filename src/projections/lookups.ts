@@ -99,31 +99,27 @@ async function updateOrgLookup(event: RecordedEvent, id: string, view: Projectio
 
 async function updateProjectLookup(event: RecordedEvent<ProjectEvent>, id: string, view: ProjectionView): Promise<void> {
   const collection = LOOKUP_COLLECTIONS.projects.name;
-  if (event.type === 'project.added') {
-    const project: ProjectLookup = { id, name: event.data.name, ownerId: event.metadata.resourceOwner, roles: [] };
-    await view.put(collection, project);
-    return;
-  }
-  if (event.type === 'project.removed') {
-    await view.delete(collection, id);
-    return;
-  }
-  // Every other event reaches here too (a user grant's, say): reading a "project" by its stream's
-  // id missed the store once per such event, and the cached misses pushed the real look-ups out
-  // of the projection's document cache during a rebuild.
-  if (event.type !== 'project.role.added' && event.type !== 'project.role.removed') return;
-  const project = await getProject(view, id);
-  if (project === null) return;
+  // Every event reaches here (a user grant's, say): the project is read only for the events that
+  // change it. Reading a "project" by any stream's id missed the store once per user grant in a
+  // rebuild, and the cached misses pushed the real look-ups out of the projection's document cache.
   switch (event.type) {
+    case 'project.added':
+      await view.put(collection, { id, name: event.data.name, ownerId: event.metadata.resourceOwner, roles: [] } satisfies ProjectLookup);
+      return;
+    case 'project.removed':
+      await view.delete(collection, id);
+      return;
     case 'project.role.added':
+    case 'project.role.removed': {
+      const project = await getProject(view, id);
+      if (project === null) return;
       // Set semantics: applying an event twice has the effect of applying it once.
-      await view.put(collection, { ...project, roles: withItem(project.roles, event.data.key) });
-      break;
-    case 'project.role.removed':
-      await view.put(collection, { ...project, roles: project.roles.filter((key) => key !== event.data.key) });
-      break;
+      const roles = event.type === 'project.role.added' ? withItem(project.roles, event.data.key) : project.roles.filter((key) => key !== event.data.key);
+      await view.put(collection, { ...project, roles });
+      return;
+    }
     default:
-      break;
+      return;
   }
 }
 
