@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteReadStore } from '../../src/adapters/sqlite/sqlite-read-store';
 import { describeReadStoreContract } from '../contract/read-store.contract';
+import { indexNames } from '../support/sqlite-indexes';
 
 describeReadStoreContract('SqliteReadStore', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'grantline-read-store-'));
@@ -36,13 +37,7 @@ describe('SqliteReadStore: deferred indexes', () => {
 
   /** The index names SQLite has on the collection's table, read through a separate connection. */
   function indexesOf(collection: string): string[] {
-    const db = new Database(file, { readonly: true });
-    try {
-      const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").all(`c_${collection}`) as Array<{ name: string }>;
-      return rows.map((row) => row.name);
-    } finally {
-      db.close();
-    }
+    return indexNames(file, `c_${collection}`);
   }
 
   it('given a new collection ensured with deferIndexes, then it has no index until buildDeferredIndexes, then all of them', async () => {

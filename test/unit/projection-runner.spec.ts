@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +10,7 @@ import type { EventStore } from '../../src/kernel/event-store.port';
 import type { Doc } from '../../src/kernel/read-store.port';
 import { type Projection, physicalCollection, projectionKey } from '../../src/projections/projection';
 import { ProjectionProgress } from '../../src/projections/projection-progress';
+import { indexNames } from '../support/sqlite-indexes';
 import {
   FAILED_EVENTS,
   type FailedEvent,
@@ -136,16 +136,8 @@ describe('ProjectionRunner on SQLite stores', () => {
       await runner.start();
       await reach(projection, head);
       const table = `c_${physicalCollection(projection, 'counts')}`;
-      const indexes = () => {
-        const db = new Database(path.join(dir, 'read.db'), { readonly: true });
-        try {
-          return db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(table);
-        } finally {
-          db.close();
-        }
-      };
 
-      await eventually(async () => indexes().length === 1);
+      await eventually(async () => indexNames(path.join(dir, 'read.db'), table).length === 1);
 
       expect(await countOf(projection)).toEqual({ count: 3, positions: [1, 2, 3] });
     } finally {
