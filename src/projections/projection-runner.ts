@@ -340,13 +340,14 @@ export class ProjectionRunner {
     if (pending.length < CATCH_UP_EVENTS && !pending.some((event) => entry.projection.handles.has(event.type))) {
       entry.position = last.position;
       entry.skippedTo = last.createdAt;
-      this.progress.report(entry.key, last.position);
-      this.scheduleCheckpoint(entry);
-      // Outside the batch's error handling: a failed build (a full disk) must not end the
-      // subscription. The indexes stay deferred and are tried again with the next batch or query.
+      // As after an applied batch: the indexes are there before the position is reported. Outside
+      // the batch's error handling, a failed build (a full disk) must not end the subscription: the
+      // indexes stay deferred and are tried again with the next batch or query.
       await this.buildDeferredIndexesAtHead(entry).catch((error: unknown) =>
         this.logger.warn('building deferred indexes failed; retried later', { projection: entry.key, error: String(error) }),
       );
+      this.progress.report(entry.key, last.position);
+      this.scheduleCheckpoint(entry);
       return;
     }
     try {
