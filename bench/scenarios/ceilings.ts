@@ -61,17 +61,17 @@ export async function helloCeilings(context: BenchContext): Promise<void> {
   }
   context.details.ceilings = { connections: CONNECTIONS, pipelining: PIPELINING, ...details, fastifyHelloGeneratorBound: context.ceilings.fastifyHelloGeneratorBound ?? null };
   const scenario = 'ceilings';
-  const note = (key: 'nodeHello' | 'fastifyHello' | 'nestHello') => (results[key] === undefined ? '' : cpuNote(results[key] as LoadResult));
+  const note = (result: LoadResult | undefined) => (result === undefined ? '' : cpuNote(result));
   const node = context.ceilings.nodeHello;
   const fastify = context.ceilings.fastifyHello;
   if (node !== undefined) {
-    context.rows.push({ scenario, key: 'ceilings.node_hello.rps', name: `node:http hello (-c 100 -p 10${note('nodeHello')})`, value: Math.round(node), unit: 'req/s' });
+    context.rows.push({ scenario, key: 'ceilings.node_hello.rps', name: `node:http hello (-c 100 -p 10${note(results.nodeHello)})`, value: Math.round(node), unit: 'req/s' });
   }
   if (fastify !== undefined) {
     context.rows.push({
       scenario,
       key: 'ceilings.fastify_hello.rps',
-      name: `Fastify hello (-c 100 -p 10${note('fastifyHello')})`,
+      name: `Fastify hello (-c 100 -p 10${note(results.fastifyHello)})`,
       value: Math.round(fastify),
       unit: 'req/s',
       ...(ratioTo(fastify, node, 'node:http') !== undefined ? { ratio: ratioTo(fastify, node, 'node:http') } : {}),
@@ -83,7 +83,7 @@ export async function helloCeilings(context: BenchContext): Promise<void> {
     context.rows.push({
       scenario,
       key: 'ceilings.nest_hello.rps',
-      name: `(diag) NestJS hello, Fastify adapter (-c 100 -p 10${note('nestHello')})`,
+      name: `(diag) NestJS hello, Fastify adapter (-c 100 -p 10${note(results.nestHello)})`,
       value: Math.round(nest),
       unit: 'req/s',
       ...(ratio !== undefined ? { ratio } : {}),
