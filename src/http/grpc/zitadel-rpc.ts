@@ -1,0 +1,61 @@
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { DescService } from '@bufbuild/protobuf';
+import type { ConnectRouter, ConnectRouterOptions, ServiceImpl } from '@connectrpc/connect';
+import { createConnectRouter } from '@connectrpc/connect';
+import type { UniversalHandler } from '@connectrpc/connect/protocol';
+import { compressionBrotli, compressionGzip, connectNodeAdapter } from '@connectrpc/connect-node';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AdminService } from '@zitadel/proto/zitadel/admin_pb';
+import { ManagementService } from '@zitadel/proto/zitadel/management_pb';
+import { MAX_BODY_BYTES } from '../zitadel/zitadel-body';
+import { adminService } from './admin.service';
+import { withSpecGrpcMessage } from './grpc-message';
+import { managementService } from './management.service';
+import { RpcEdge } from './rpc-edge';
+import { notYet } from './rpc-error';
+
+const OPTIONS: ConnectRouterOptions = {
+  // The REST limit (§1.4); a larger message answers RESOURCE_EXHAUSTED.
+  readMaxBytes: MAX_BODY_BYTES,
+  // Connect's JSON encoding ignores unknown fields, as the REST dialect does (§1.4).
+  jsonOptions: { ignoreUnknownFields: true },
+};
+
+/** The services served by RPC (rpc-server.ts routes them by name before they are loaded). */
+export const RPC_SERVICES = [ManagementService, AdminService] as const;
+
+/** The ZITADEL services' RPC handlers, built from their descriptors. */
+export interface ZitadelRpcHandlers {
+  /** Connect and gRPC-Web over HTTP/1.1: the handler of each method, by request path (`/<service>/<Method>`). */
+  readonly byPath: ReadonlyMap<string, UniversalHandler>;
+  /** gRPC (and the others) over HTTP/2. */
+  readonly http2: (request: Http2ServerRequest, response: Http2ServerResponse) => void;
+}
+
+export async function zitadelRpcHandlers(app: NestFastifyApplication): Promise<ZitadelRpcHandlers> {
+  const management = withNotYet(ManagementService, managementService(await RpcEdge.create(app)));
+  const admin = withNotYet(AdminService, adminService(await RpcEdge.create(app)));
+  const routes = (router: ConnectRouter) => {
+    router.service(ManagementService, management);
+    router.service(AdminService, admin);
+  };
+  const router = createConnectRouter({ acceptCompression: [compressionGzip, compressionBrotli], ...OPTIONS });
+  routes(router);
+  return {
+    byPath: new Map(router.handlers.map((handler) => [handler.requestPath, handler])),
+    http2: withSpecGrpcMessage(connectNodeAdapter({ ...OPTIONS, routes })),
+  };
+}
+
+/** Methods Grantline does not implement answer UNIMPLEMENTED with ZITADEL's error shape. */
+function withNotYet<S extends DescService>(service: S, implemented: Partial<ServiceImpl<S>>): Partial<ServiceImpl<S>> {
+  const all: Record<string, unknown> = { ...implemented };
+  for (const method of service.methods) {
+    if (method.methodKind === 'unary' && all[method.localName] === undefined) {
+      all[method.localName] = () => {
+        throw notYet();
+      };
+    }
+  }
+  return all as Partial<ServiceImpl<S>>;
+}

@@ -1,0 +1,59 @@
+/**
+ * The RPC services' descriptors are loaded with the first RPC, not at start (rpc-server.ts): a
+ * start that never serves an RPC does not pay for them, and the first RPC is served all the same.
+ */
+import { TEST_TOKEN, type TestApp, startTestApp } from '../support/app';
+import { RPC_SERVICE_NAMES } from '../../src/http/grpc/rpc-server';
+
+const loaded: string[] = [];
+// The factory runs when the module is first required: it records that, and hands over the real one.
+jest.mock('@zitadel/proto/zitadel/admin_pb', () => {
+  (globalThis as { rpcDescriptorsLoaded?: string[] }).rpcDescriptorsLoaded?.push('admin_pb');
+  return jest.requireActual('@zitadel/proto/zitadel/admin_pb');
+});
+(globalThis as { rpcDescriptorsLoaded?: string[] }).rpcDescriptorsLoaded = loaded;
+
+describe('RPC handlers built on the first RPC', () => {
+  let service: TestApp;
+
+  beforeAll(async () => {
+    service = await startTestApp();
+  });
+  afterAll(async () => service.close());
+
+  it('given a started service, then the admin descriptors are not loaded until an RPC comes, and that RPC is answered', async () => {
+    expect(loaded).toStrictEqual([]);
+    const rest = await fetch(`${service.baseUrl}/admin/v1/events/types/_search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(rest.status).toBe(200);
+    expect(loaded).toStrictEqual([]);
+
+    const rpc = await fetch(`${service.baseUrl}/zitadel.admin.v1.AdminService/ListEventTypes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+
+    expect(rpc.status).toBe(200);
+    const answer = (await rpc.json()) as { eventTypes?: Array<{ type: string }> };
+    expect(answer.eventTypes?.map((eventType) => eventType.type)).toContain('project.grant.added');
+    expect(loaded).toStrictEqual(['admin_pb']);
+  });
+
+  it('given the descriptors, then the routes named before loading them are their services', async () => {
+    const { RPC_SERVICES } = await import('../../src/http/grpc/zitadel-rpc');
+    expect(RPC_SERVICE_NAMES).toStrictEqual(RPC_SERVICES.map((service) => service.typeName));
+  });
+
+  it('given an unknown method of a served service, then it is not found', async () => {
+    const rpc = await fetch(`${service.baseUrl}/zitadel.admin.v1.AdminService/NoSuchMethod`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(rpc.status).toBe(404);
+  });
+});
