@@ -37,8 +37,22 @@ export function logLevels(level: string): LogLevel[] {
  * authentication, so an unauthenticated request gets 401 whatever its body, and a bad body gets
  * the dialect's own error shape.
  */
+/**
+ * Fastify's schema compilers (Ajv, fast-json-stringify) are loaded with every Fastify instance
+ * unless others are given: ~200 ms of each start, for schemas no route has (bodies are decoded per
+ * dialect, class-validator validates them). A route declaring one fails at start with this error.
+ */
+function noFastifySchemas(): never {
+  throw new Error('Grantline routes declare no Fastify schemas: bodies are decoded and validated per dialect');
+}
+
 export async function createApp(platform: Platform): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ logger: false, bodyLimit: HARD_BODY_LIMIT, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });
+  const adapter = new FastifyAdapter({
+    logger: false,
+    bodyLimit: HARD_BODY_LIMIT,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    schemaController: { compilersFactory: { buildValidator: noFastifySchemas, buildSerializer: noFastifySchemas } },
+  });
   const fastify = adapter.getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (_request, payload, done) => {

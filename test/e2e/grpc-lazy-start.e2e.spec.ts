@@ -1,6 +1,6 @@
 /**
- * The RPC services' descriptors are loaded with the first RPC, not at start (rpc-server.ts): a
- * start that never serves an RPC does not pay for them, and the first RPC is served all the same.
+ * What a start does not load (decisions §23): the RPC services' descriptors come with the first
+ * RPC (rpc-server.ts), and Fastify's schema compilers never (no route has a Fastify schema).
  */
 import { TEST_TOKEN, type TestApp, startTestApp } from '../support/app';
 import { RPC_SERVICE_NAMES } from '../../src/http/grpc/rpc-server';
@@ -11,9 +11,13 @@ jest.mock('@zitadel/proto/zitadel/admin_pb', () => {
   (globalThis as { rpcDescriptorsLoaded?: string[] }).rpcDescriptorsLoaded?.push('admin_pb');
   return jest.requireActual('@zitadel/proto/zitadel/admin_pb');
 });
+jest.mock('@fastify/ajv-compiler', () => {
+  (globalThis as { rpcDescriptorsLoaded?: string[] }).rpcDescriptorsLoaded?.push('@fastify/ajv-compiler');
+  return jest.requireActual('@fastify/ajv-compiler');
+});
 (globalThis as { rpcDescriptorsLoaded?: string[] }).rpcDescriptorsLoaded = loaded;
 
-describe('RPC handlers built on the first RPC', () => {
+describe('start-up: RPC handlers built on the first RPC, no Fastify schema compilers', () => {
   let service: TestApp;
 
   beforeAll(async () => {
@@ -21,7 +25,7 @@ describe('RPC handlers built on the first RPC', () => {
   });
   afterAll(async () => service.close());
 
-  it('given a started service, then the admin descriptors are not loaded until an RPC comes, and that RPC is answered', async () => {
+  it('given a started service, then neither Ajv nor the admin descriptors are loaded until an RPC comes, and that RPC is answered', async () => {
     expect(loaded).toStrictEqual([]);
     const rest = await fetch(`${service.baseUrl}/admin/v1/events/types/_search`, {
       method: 'POST',

@@ -1,5 +1,4 @@
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { universalRequestFromNodeRequest, universalResponseToNodeResponse } from '@connectrpc/connect-node';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { serveHttp2OnSamePort } from './same-port';
@@ -64,10 +63,10 @@ function connectOverHttp1(
   instance.removeAllContentTypeParsers();
   instance.addContentTypeParser('*', (_request: unknown, _payload: unknown, parsed: (error: null, body?: unknown) => void) => parsed(null, undefined));
   const serve = async (request: FastifyRequest, reply: FastifyReply) => {
-    const { byPath } = await options.handlers();
-    const handler = byPath.get(request.url.split('?', 1)[0] ?? '');
+    const { http1 } = await options.handlers();
     reply.hijack();
-    if (handler === undefined) {
+    const call = http1(request.url.split('?', 1)[0] ?? '', request.raw, reply.raw);
+    if (call === null) {
       // As over HTTP/2 (connectNodeAdapter) and as Connect clients read it: no such procedure,
       // 404 (Unimplemented). The REST not-found answered 405, since the route takes GET and POST.
       reply.raw.writeHead(404);
@@ -75,10 +74,9 @@ function connectOverHttp1(
       return;
     }
     try {
-      const response = await handler(universalRequestFromNodeRequest(request.raw, reply.raw, request.body as undefined, undefined));
-      await universalResponseToNodeResponse(response, reply.raw);
+      await call.served;
     } catch (error) {
-      request.log.error({ err: error, rpc: handler.method.name }, 'rpc handler failed');
+      request.log.error({ err: error, rpc: call.method }, 'rpc handler failed');
       if (!reply.raw.headersSent) reply.raw.writeHead(500);
       reply.raw.end();
     }

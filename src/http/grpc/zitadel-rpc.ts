@@ -1,9 +1,10 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { DescService } from '@bufbuild/protobuf';
 import type { ConnectRouter, ConnectRouterOptions, ServiceImpl } from '@connectrpc/connect';
 import { createConnectRouter } from '@connectrpc/connect';
 import type { UniversalHandler } from '@connectrpc/connect/protocol';
-import { compressionBrotli, compressionGzip, connectNodeAdapter } from '@connectrpc/connect-node';
+import { compressionBrotli, compressionGzip, connectNodeAdapter, universalRequestFromNodeRequest, universalResponseToNodeResponse } from '@connectrpc/connect-node';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb';
@@ -26,8 +27,11 @@ export const RPC_SERVICES = [ManagementService, AdminService] as const;
 
 /** The ZITADEL services' RPC handlers, built from their descriptors. */
 export interface ZitadelRpcHandlers {
-  /** Connect and gRPC-Web over HTTP/1.1: the handler of each method, by request path (`/<service>/<Method>`). */
-  readonly byPath: ReadonlyMap<string, UniversalHandler>;
+  /**
+   * Connect and gRPC-Web over HTTP/1.1: serves the call if `path` (`/<service>/<Method>`) is a
+   * method; answers its name, or null for no such method (nothing written then).
+   */
+  readonly http1: (path: string, request: IncomingMessage, response: ServerResponse) => { readonly method: string; readonly served: Promise<void> } | null;
   /** gRPC (and the others) over HTTP/2. */
   readonly http2: (request: Http2ServerRequest, response: Http2ServerResponse) => void;
 }
@@ -41,8 +45,17 @@ export async function zitadelRpcHandlers(app: NestFastifyApplication): Promise<Z
   };
   const router = createConnectRouter({ acceptCompression: [compressionGzip, compressionBrotli], ...OPTIONS });
   routes(router);
+  const byPath: ReadonlyMap<string, UniversalHandler> = new Map(router.handlers.map((handler) => [handler.requestPath, handler]));
   return {
-    byPath: new Map(router.handlers.map((handler) => [handler.requestPath, handler])),
+    http1: (path, request, response) => {
+      const handler = byPath.get(path);
+      if (handler === undefined) return null;
+      // The body is Connect's to read (Fastify leaves it alone on these routes).
+      const served = Promise.resolve()
+        .then(() => handler(universalRequestFromNodeRequest(request, response, undefined, undefined)))
+        .then((answer) => universalResponseToNodeResponse(answer, response));
+      return { method: handler.method.name, served };
+    },
     http2: withSpecGrpcMessage(connectNodeAdapter({ ...OPTIONS, routes })),
   };
 }
