@@ -33,19 +33,20 @@ export function logLevels(level: string): LogLevel[] {
 }
 
 /**
- * Builds the HTTP application on a platform. Bodies are kept raw and decoded per dialect after
- * authentication, so an unauthenticated request gets 401 whatever its body, and a bad body gets
- * the dialect's own error shape.
- */
-/**
  * Fastify's schema compilers (Ajv, fast-json-stringify) are loaded with every Fastify instance
  * unless others are given: ~200 ms of each start, for schemas no route has (bodies are decoded per
- * dialect, class-validator validates them). A route declaring one fails at start with this error.
+ * dialect, class-validator validates them). A route declaring one makes the app fail to start
+ * (Fastify's ready) with this error.
  */
 function noFastifySchemas(): never {
   throw new Error('Grantline routes declare no Fastify schemas: bodies are decoded and validated per dialect');
 }
 
+/**
+ * Builds the HTTP application on a platform. Bodies are kept raw and decoded per dialect after
+ * authentication, so an unauthenticated request gets 401 whatever its body, and a bad body gets
+ * the dialect's own error shape.
+ */
 export async function createApp(platform: Platform): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     logger: false,

@@ -32,10 +32,11 @@ export interface BenchContext {
     nestHello?: number;
     getMyOrg?: number;
     /**
-     * The load generator's core was saturated during the Fastify hello round and the server's was
-     * not: the figure is the generator's limit, Fastify's own ceiling is higher.
+     * Why the Fastify hello round is not Fastify's ceiling, if it is not: the server's core was not
+     * saturated, so something else set the figure (the load generator's core, or a stall), and
+     * Fastify's own ceiling is higher. Unset when the server was the bound.
      */
-    fastifyHelloGeneratorBound?: boolean;
+    fastifyHelloNotServerBound?: string;
   };
   /** Everything measured, for the JSON summary. */
   readonly details: Record<string, unknown>;
@@ -50,15 +51,27 @@ export const GENERATOR_SATURATED_PERCENT = 95;
 export const SERVER_UNSATURATED_PERCENT = 90;
 
 /**
- * Judges a ratio to Fastify hello against its target (P1, P2). When the load generator set the
+ * Why a Fastify hello round did not measure Fastify's ceiling, from both sides' CPU during it; null
+ * when the server's core was saturated (or its CPU is unknown).
+ */
+export function notServerBound(generatorCpuPercent: number, serverCpuPercent: number | null): string | null {
+  if (serverCpuPercent === null || serverCpuPercent >= SERVER_UNSATURATED_PERCENT) return null;
+  return generatorCpuPercent >= GENERATOR_SATURATED_PERCENT
+    ? `bound by the load generator (its core ${generatorCpuPercent} % busy, the server's ${serverCpuPercent} %)`
+    : `not bound by either core (load generator ${generatorCpuPercent} %, server ${serverCpuPercent} %: a stall or another limit)`;
+}
+
+/**
+ * Judges a ratio to Fastify hello against its target (P1, P2). When the server did not set the
  * ceiling, the ratio overstates us: a miss stands, a pass is not judged (undefined, shown blank).
  */
 export function judgeRatioToFastify(context: BenchContext, ratio: { readonly value: number } | undefined, minimum: number): boolean | undefined {
   if (ratio === undefined || ratio.value < minimum) return false;
-  return context.ceilings.fastifyHelloGeneratorBound === true ? undefined : true;
+  return context.ceilings.fastifyHelloNotServerBound === undefined ? true : undefined;
 }
 
 /** The note a ratio target gets when it could not be judged (see judgeRatioToFastify). */
 export function ratioTargetNote(context: BenchContext): string {
-  return context.ceilings.fastifyHelloGeneratorBound === true ? ' (a pass is not judged: Fastify hello was bound by the load generator)' : '';
+  const why = context.ceilings.fastifyHelloNotServerBound;
+  return why === undefined ? '' : ` (a pass is not judged: Fastify hello was ${why})`;
 }

@@ -1,4 +1,4 @@
-import { type BenchContext, FULL, judgeRatioToFastify, ratioTargetNote } from '../../bench/scenarios/context';
+import { type BenchContext, FULL, judgeRatioToFastify, notServerBound, ratioTargetNote } from '../../bench/scenarios/context';
 
 /** The parts of a bench run the judging reads: the ceilings measured in it. */
 function runWith(ceilings: BenchContext['ceilings']): BenchContext {
@@ -16,7 +16,7 @@ function runWith(ceilings: BenchContext['ceilings']): BenchContext {
 
 describe('judging a ratio to Fastify hello (P1, P2)', () => {
   it('given a ceiling the server set, then a ratio at or above the target passes and one below misses', () => {
-    const run = runWith({ fastifyHello: 60_000, fastifyHelloGeneratorBound: false });
+    const run = runWith({ fastifyHello: 60_000 });
 
     expect(judgeRatioToFastify(run, { value: 0.41 }, 0.4)).toBe(true);
     expect(judgeRatioToFastify(run, { value: 0.39 }, 0.4)).toBe(false);
@@ -24,11 +24,26 @@ describe('judging a ratio to Fastify hello (P1, P2)', () => {
   });
 
   it('given a ceiling the load generator set, then a pass is not judged but a miss still counts', () => {
-    const run = runWith({ fastifyHello: 36_000, fastifyHelloGeneratorBound: true });
+    const run = runWith({ fastifyHello: 36_000, fastifyHelloNotServerBound: notServerBound(98, 66) ?? 'expected a reason' });
 
     expect(judgeRatioToFastify(run, { value: 0.417 }, 0.4)).toBeUndefined();
     expect(judgeRatioToFastify(run, { value: 0.3 }, 0.4)).toBe(false);
     expect(ratioTargetNote(run)).toContain('not judged');
+  });
+
+  it('given the CPU of both sides in a Fastify hello round, then only a round with the server saturated (or not known) is its ceiling', () => {
+    expect(notServerBound(98, 66)).toContain('load generator');
+    expect(notServerBound(64, 40)).toContain('not bound by either core');
+    expect(notServerBound(99, 95)).toBeNull();
+    expect(notServerBound(70, 100)).toBeNull();
+    expect(notServerBound(99, null)).toBeNull();
+  });
+
+  it('given a ceiling neither core set (a stall), then a pass is not judged either', () => {
+    const run = runWith({ fastifyHello: 22_687, fastifyHelloNotServerBound: notServerBound(64, 40) ?? 'expected a reason' });
+
+    expect(judgeRatioToFastify(run, { value: 0.864 }, 0.75)).toBeUndefined();
+    expect(ratioTargetNote(run)).toContain('not bound by either core');
   });
 
   it('given no ceiling measured, then the target is missed rather than passed', () => {

@@ -6,7 +6,7 @@ import type { ZitadelRpcHandlers } from './zitadel-rpc';
 
 /**
  * The proto type names of the services served by RPC (checked against the descriptors in
- * rpc-server.spec.ts). Named here so that routes exist from the start without the descriptors.
+ * grpc-lazy-start.e2e.spec.ts). Named here so that routes exist from the start without the descriptors.
  */
 export const RPC_SERVICE_NAMES = ['zitadel.management.v1.ManagementService', 'zitadel.admin.v1.AdminService'] as const;
 
@@ -23,11 +23,13 @@ export const RPC_SERVICE_NAMES = ['zitadel.management.v1.ManagementService', 'zi
 export async function serveZitadelRpc(app: NestFastifyApplication): Promise<void> {
   let built: Promise<ZitadelRpcHandlers> | null = null;
   const handlers = (): Promise<ZitadelRpcHandlers> => {
-    built ??= import('./zitadel-rpc').then(({ zitadelRpcHandlers }) => zitadelRpcHandlers(app));
-    // A failed build is tried again by the next call rather than remembered.
-    built.catch(() => {
-      built = null;
-    });
+    if (built === null) {
+      built = import('./zitadel-rpc').then(({ zitadelRpcHandlers }) => zitadelRpcHandlers(app));
+      // A failed build is tried again by the next call rather than remembered.
+      built.catch(() => {
+        built = null;
+      });
+    }
     return built;
   };
   const fastify = app.getHttpAdapter().getInstance();
