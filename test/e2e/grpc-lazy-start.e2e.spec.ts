@@ -16,6 +16,11 @@ jest.mock('@fastify/ajv-compiler', () => {
   return jest.requireActual('@fastify/ajv-compiler');
 });
 (globalThis as { rpcDescriptorsLoaded?: string[] }).rpcDescriptorsLoaded = loaded;
+// Counts how often an app builds its RPC handlers.
+jest.mock('../../src/http/grpc/zitadel-rpc', () => {
+  const actual = jest.requireActual<typeof import('../../src/http/grpc/zitadel-rpc')>('../../src/http/grpc/zitadel-rpc');
+  return { ...actual, zitadelRpcHandlers: jest.fn(actual.zitadelRpcHandlers) };
+});
 
 describe('start-up: RPC handlers built on the first RPC, no Fastify schema compilers', () => {
   let service: TestApp;
@@ -59,5 +64,39 @@ describe('start-up: RPC handlers built on the first RPC, no Fastify schema compi
       body: '{}',
     });
     expect(rpc.status).toBe(404);
+  });
+});
+
+describe('the first RPCs of a start, arriving together', () => {
+  let service: TestApp;
+
+  beforeAll(async () => {
+    service = await startTestApp();
+  });
+  afterAll(async () => service.close());
+
+  it('given gRPC (HTTP/2) and Connect (HTTP/1.1) calls before any handler exists, then the handlers are built once and every call is answered', async () => {
+    const { zitadelRpcHandlers } = await import('../../src/http/grpc/zitadel-rpc');
+    const builds = (zitadelRpcHandlers as jest.Mock).mock.calls.length;
+    // Imported here: the RPC clients load descriptors of their own, which the first test must not see.
+    const { rpcApi } = await import('../support/zitadel-rpc');
+    const grpc = rpcApi('grpc', service.baseUrl);
+    const connect = async () =>
+      (
+        await fetch(`${service.baseUrl}/zitadel.admin.v1.AdminService/ListEventTypes`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status;
+
+    const [orgs, statuses] = await Promise.all([
+      Promise.all([1, 2, 3].map((n) => grpc.call('AddOrg', { name: `Org ${n}` }))),
+      Promise.all([connect(), connect(), connect()]),
+    ]);
+
+    expect(orgs.map((org) => typeof org.id)).toStrictEqual(['string', 'string', 'string']);
+    expect(statuses).toStrictEqual([200, 200, 200]);
+    expect((zitadelRpcHandlers as jest.Mock).mock.calls.length).toBe(builds + 1);
   });
 });
