@@ -22,6 +22,15 @@ jest.mock('../../src/http/grpc/zitadel-rpc', () => {
   return { ...actual, zitadelRpcHandlers: jest.fn(actual.zitadelRpcHandlers) };
 });
 
+/** An empty JSON POST as the administrator: a REST search, or a Connect unary call by path. */
+function postEmpty(baseUrl: string, path: string): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+}
+
 describe('start-up: RPC handlers built on the first RPC, no Fastify schema compilers', () => {
   let service: TestApp;
 
@@ -32,19 +41,11 @@ describe('start-up: RPC handlers built on the first RPC, no Fastify schema compi
 
   it('given a started service, then neither Ajv nor the admin descriptors are loaded until an RPC comes, and that RPC is answered', async () => {
     expect(loaded).toStrictEqual([]);
-    const rest = await fetch(`${service.baseUrl}/admin/v1/events/types/_search`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
+    const rest = await postEmpty(service.baseUrl, '/admin/v1/events/types/_search');
     expect(rest.status).toBe(200);
     expect(loaded).toStrictEqual([]);
 
-    const rpc = await fetch(`${service.baseUrl}/zitadel.admin.v1.AdminService/ListEventTypes`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
+    const rpc = await postEmpty(service.baseUrl, '/zitadel.admin.v1.AdminService/ListEventTypes');
 
     expect(rpc.status).toBe(200);
     const answer = (await rpc.json()) as { eventTypes?: Array<{ type: string }> };
@@ -58,11 +59,7 @@ describe('start-up: RPC handlers built on the first RPC, no Fastify schema compi
   });
 
   it('given an unknown method of a served service, then it is not found', async () => {
-    const rpc = await fetch(`${service.baseUrl}/zitadel.admin.v1.AdminService/NoSuchMethod`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
+    const rpc = await postEmpty(service.baseUrl, '/zitadel.admin.v1.AdminService/NoSuchMethod');
     expect(rpc.status).toBe(404);
   });
 });
@@ -81,14 +78,7 @@ describe('the first RPCs of a start, arriving together', () => {
     // Imported here: the RPC clients load descriptors of their own, which the first test must not see.
     const { rpcApi } = await import('../support/zitadel-rpc');
     const grpc = rpcApi('grpc', service.baseUrl);
-    const connect = async () =>
-      (
-        await fetch(`${service.baseUrl}/zitadel.admin.v1.AdminService/ListEventTypes`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
-          body: '{}',
-        })
-      ).status;
+    const connect = async () => (await postEmpty(service.baseUrl, '/zitadel.admin.v1.AdminService/ListEventTypes')).status;
 
     const [orgs, statuses] = await Promise.all([
       Promise.all([1, 2, 3].map((n) => grpc.call('AddOrg', { name: `Org ${n}` }))),
