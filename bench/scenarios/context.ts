@@ -75,3 +75,16 @@ export function ratioTargetNote(context: BenchContext): string {
   const why = context.ceilings.fastifyHelloNotServerBound;
   return why === undefined ? '' : ` (a pass is not judged: Fastify hello was ${why})`;
 }
+
+/**
+ * P2's closed-loop read target: ≥ 5,000 req/s without errors, and ≥ 40 % of Fastify hello, that
+ * ratio judged as by judgeRatioToFastify.
+ */
+export function judgeP2(context: BenchContext, okPerSecond: number, errors: number, ratio: { readonly value: number } | undefined): boolean | undefined {
+  return okPerSecond >= 5000 && errors === 0 ? judgeRatioToFastify(context, ratio, 0.4) : false;
+}
+
+/** P2's target text, with the reason when a pass could not be judged. */
+export function p2TargetText(context: BenchContext): string {
+  return `≥ 5,000 req/s and ≥ 40 %${ratioTargetNote(context)}`;
+}

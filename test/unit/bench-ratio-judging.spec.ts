@@ -1,4 +1,4 @@
-import { type BenchContext, FULL, judgeRatioToFastify, notServerBound, ratioTargetNote } from '../../bench/scenarios/context';
+import { type BenchContext, FULL, judgeP2, judgeRatioToFastify, notServerBound, p2TargetText, ratioTargetNote } from '../../bench/scenarios/context';
 
 /** The parts of a bench run the judging reads: the ceilings measured in it. */
 function runWith(ceilings: BenchContext['ceilings']): BenchContext {
@@ -48,5 +48,19 @@ describe('judging a ratio to Fastify hello (P1, P2)', () => {
 
   it('given no ceiling measured, then the target is missed rather than passed', () => {
     expect(judgeRatioToFastify(runWith({}), undefined, 0.75)).toBe(false);
+  });
+
+  it('given P2 rounds, then 5,000 req/s and no errors are needed besides the ratio, and a pass on a doubtful ceiling is not judged', () => {
+    const trusted = runWith({ fastifyHello: 60_000 });
+    const doubtful = runWith({ fastifyHello: 22_687, fastifyHelloNotServerBound: notServerBound(64, 40) ?? 'expected a reason' });
+
+    expect(judgeP2(trusted, 24_000, 0, { value: 0.4 })).toBe(true);
+    expect(judgeP2(trusted, 4_999, 0, { value: 0.9 })).toBe(false);
+    expect(judgeP2(trusted, 24_000, 1, { value: 0.9 })).toBe(false);
+    expect(judgeP2(trusted, 24_000, 0, { value: 0.39 })).toBe(false);
+    expect(judgeP2(doubtful, 12_000, 0, { value: 0.52 })).toBeUndefined();
+    expect(judgeP2(doubtful, 4_000, 0, { value: 0.52 })).toBe(false);
+    expect(p2TargetText(trusted)).toBe('≥ 5,000 req/s and ≥ 40 %');
+    expect(p2TargetText(doubtful)).toContain('not judged');
   });
 });

@@ -182,8 +182,7 @@ export class SqliteReadStore implements ReadStore {
       statement = this.reader.prepare(`SELECT doc FROM ${tableName(collection)} WHERE id = ?`).pluck();
       this.docReads.set(collection, statement);
     }
-    const doc = statement.get(id) as string | undefined;
-    return doc === undefined ? null : (JSON.parse(doc) as Doc);
+    return docById(statement, id);
   }
 
   async query(collection: string, options: QueryOptions): Promise<QueryResult> {
@@ -231,10 +230,7 @@ export class SqliteReadStore implements ReadStore {
   private transaction(): ReadStoreTx {
     const db = this.writer;
     return {
-      get: async (collection, id) => {
-        const doc = this.docWriteStatements(collection).get.get(id) as string | undefined;
-        return doc === undefined ? null : (JSON.parse(doc) as Doc);
-      },
+      get: async (collection, id) => docById(this.docWriteStatements(collection).get, id),
       find: async (collection, filter) => {
         // Inside the write transaction already: the indexes are built as part of it.
         this.buildDeferredIndexesLocked(collection);
@@ -318,6 +314,12 @@ interface DocWriteStatements {
   readonly get: Database.Statement;
   readonly put: Database.Statement;
   readonly delete: Database.Statement;
+}
+
+/** A document by id through a statement that plucks its JSON text (reader's or writer's). */
+function docById(statement: Database.Statement, id: string): Doc | null {
+  const doc = statement.get(id) as string | undefined;
+  return doc === undefined ? null : (JSON.parse(doc) as Doc);
 }
 
 function tableName(collection: string): string {
