@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { TICKS_PER_SECOND, procTicks } from './machine';
 import { type Percentiles, Samples } from './stats';
 
 /**
@@ -16,14 +17,17 @@ export interface CallLoadResult {
   /** CPU this (load generator) process used, as a share of one core: near 100 % means the figure is the generator's limit. */
   readonly generatorCpuPercent: number;
   readonly abandoned: number;
+  /** CPU the server used per successful call, in µs (closed loop, when its pid was given and /proc has it). */
+  readonly serverCpuPerCallUs?: number;
 }
 
 /** Closed loop: `concurrency` calls in flight at all times for `durationS`. */
-export async function closedLoopCalls(call: Call, concurrency: number, durationS: number): Promise<CallLoadResult> {
+export async function closedLoopCalls(call: Call, concurrency: number, durationS: number, serverPid?: number): Promise<CallLoadResult> {
   const samples = new Samples();
   let ok = 0;
   let failed = 0;
   let index = 0;
+  const serverBefore = serverPid === undefined ? null : procTicks(String(serverPid), false);
   const cpu = process.cpuUsage();
   const started = performance.now();
   const deadline = started + durationS * 1000;
@@ -43,7 +47,10 @@ export async function closedLoopCalls(call: Call, concurrency: number, durationS
       }
     }),
   );
-  return result(started, cpu, { ok, failed, abandoned: 0 }, samples);
+  const serverAfter = serverPid === undefined ? null : procTicks(String(serverPid), false);
+  const figures = result(started, cpu, { ok, failed, abandoned: 0 }, samples);
+  if (serverBefore === null || serverAfter === null || ok === 0) return figures;
+  return { ...figures, serverCpuPerCallUs: Math.round(((serverAfter - serverBefore) / TICKS_PER_SECOND / ok) * 1e6) };
 }
 
 /**

@@ -6,13 +6,13 @@
  */
 import { connect as http2Connect, constants as http2 } from 'node:http2';
 import { connect as netConnect } from 'node:net';
-import { create, toBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ConnectError, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { Reflector } from '@nestjs/core';
 import { createAccessTokenInterceptor, createAdminClient, createAuthClient } from '@zitadel/node/dist/api/index.js';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb';
-import { AddProjectGrantRequestSchema, ManagementService } from '@zitadel/proto/zitadel/management_pb';
+import { AddOrgRequestSchema, AddOrgResponseSchema, AddProjectGrantRequestSchema, ManagementService } from '@zitadel/proto/zitadel/management_pb';
 import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb';
 import { AdminController } from '../../src/http/zitadel/admin.controller';
 import { OrgsController } from '../../src/http/zitadel/orgs.controller';
@@ -126,30 +126,39 @@ describe('RPC transports on the REST port', () => {
     expect(error?.findDetails(ErrorDetailSchema)[0]?.id).toBe('GRANTLINE-InvalidField');
   });
 
-  it('grpc-message keeps printable ASCII as the gRPC spec says, so grpc-js (@zitadel/node) reads the message as sent', async () => {
-    const session = http2Connect(service.baseUrl);
-    try {
-      const message = toBinary(AddProjectGrantRequestSchema, create(AddProjectGrantRequestSchema, { projectId: 'p', grantedOrgId: '' }));
-      const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, message.length]), message]);
-      const stream = session.request({
-        [http2.HTTP2_HEADER_METHOD]: 'POST',
-        [http2.HTTP2_HEADER_PATH]: '/zitadel.management.v1.ManagementService/AddProjectGrant',
-        'content-type': 'application/grpc',
-        te: 'trailers',
-        authorization: `Bearer ${TEST_TOKEN}`,
-        'x-zitadel-orgid': 'no-such-org',
-      });
-      const trailers = new Promise<Record<string, unknown>>((resolve) => stream.once('trailers', resolve));
-      stream.resume();
-      stream.end(frame);
-      const received = await trailers;
-      expect(received['grpc-status']).toBe('7');
-      expect(received['grpc-message']).toBe("Organisation doesn't exist (AUTH-Bs7Ds)");
-    } finally {
-      session.close();
-    }
+  it('grpc-message is percent-encoded printable ASCII as the gRPC spec says, and grpc-js (@zitadel/node) reads the message as sent', async () => {
+    const message = toBinary(AddProjectGrantRequestSchema, create(AddProjectGrantRequestSchema, { projectId: 'p', grantedOrgId: '' }));
+    const { trailers } = await rawGrpcCall(service.baseUrl, 'AddProjectGrant', grpcFrame(message), { 'x-zitadel-orgid': 'no-such-org' });
+    expect(trailers['grpc-status']).toBe('7');
+    // grpc-js encodes with encodeURI (a space is %20; ZITADEL's Go server leaves it): every
+    // decoder the spec describes reads the same message.
+    const wire = String(trailers['grpc-message']);
+    expect(wire).toMatch(/^[\x20-\x7e]+$/);
+    expect(decodeURIComponent(wire)).toBe("Organisation doesn't exist (AUTH-Bs7Ds)");
     const invalid = await expectFailure(rpcApi('grpc', service.baseUrl).call('GetProjectGrantByID', { projectId: 'p', grantId: '' }, undefined), 3, 'GRANTLINE-NoOrg');
     expect(invalid.wireMessage).toBe('This call acts inside an organisation; the instance administrator has none, so send the x-zitadel-orgid header (GRANTLINE-NoOrg)');
+  });
+
+  it('gRPC over HTTP/2 answers x-grantline-position in the response metadata, as REST does in its headers', async () => {
+    const added = await rawGrpcCall(service.baseUrl, 'AddOrg', grpcFrame(toBinary(AddOrgRequestSchema, create(AddOrgRequestSchema, { name: 'Raw gRPC' }))));
+    expect(added.trailers['grpc-status']).toBe('0');
+    const head = await service.platform.eventStore.headPosition();
+    expect(added.headers['x-grantline-position']).toBe(String(head));
+    const org = fromBinary(AddOrgResponseSchema, added.body.subarray(5)).id;
+    const read = await rawGrpcCall(service.baseUrl, 'GetMyOrg', grpcFrame(new Uint8Array()), { 'x-zitadel-orgid': org });
+    expect(read.trailers['grpc-status']).toBe('0');
+    expect(read.headers['x-grantline-position']).toBe(String(head));
+  });
+
+  it('a request message over 1 MiB answers RESOURCE_EXHAUSTED and a message that is not protobuf INTERNAL; nothing is written', async () => {
+    const before = await service.platform.eventStore.headPosition();
+    const huge = toBinary(AddOrgRequestSchema, create(AddOrgRequestSchema, { name: 'x'.repeat(1024 * 1024 + 1) }));
+    expect((await rawGrpcCall(service.baseUrl, 'AddOrg', grpcFrame(huge))).trailers['grpc-status']).toBe('8');
+    // Field 1 (name) as a length-delimited value that claims more bytes than follow.
+    const truncated = new Uint8Array([0x0a, 0x7f, 0x41]);
+    expect((await rawGrpcCall(service.baseUrl, 'AddOrg', grpcFrame(truncated))).trailers['grpc-status']).toBe('13');
+    expect(await service.platform.eventStore.headPosition()).toBe(before);
+    expect((await rpcApi('grpc', service.baseUrl).call('AddOrg', { name: 'Still serving' })).id).toEqual(expect.any(String));
   });
 
   it('an HTTP/1.1 request sent byte by byte is still told apart from HTTP/2 and answered', async () => {
@@ -184,3 +193,45 @@ describe('RPC transports on the REST port', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
+
+/** One length-prefixed gRPC message (uncompressed). */
+function grpcFrame(message: Uint8Array): Buffer {
+  const prefix = Buffer.alloc(5);
+  prefix.writeUInt32BE(message.length, 1);
+  return Buffer.concat([prefix, message]);
+}
+
+/** A ManagementService call with Node's own HTTP/2 client, to see the wire: headers, body, trailers. */
+async function rawGrpcCall(
+  baseUrl: string,
+  method: string,
+  frame: Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ headers: Record<string, unknown>; body: Buffer; trailers: Record<string, unknown> }> {
+  const session = http2Connect(baseUrl);
+  try {
+    const stream = session.request({
+      [http2.HTTP2_HEADER_METHOD]: 'POST',
+      [http2.HTTP2_HEADER_PATH]: `/zitadel.management.v1.ManagementService/${method}`,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      authorization: `Bearer ${TEST_TOKEN}`,
+      ...headers,
+    });
+    let response: Record<string, unknown> = {};
+    let trailers: Record<string, unknown> | null = null;
+    stream.once('response', (received: Record<string, unknown>) => (response = received));
+    stream.once('trailers', (received: Record<string, unknown>) => (trailers = received));
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // The server may answer (and end the stream) before it has read a large request to the end.
+    stream.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => stream.once('close', resolve));
+    stream.end(frame);
+    await closed;
+    // A trailers-only answer (an error before any message) carries the status in its headers.
+    return { headers: response, body: Buffer.concat(chunks), trailers: trailers ?? response };
+  } finally {
+    session.close();
+  }
+}

@@ -1,4 +1,3 @@
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { serveHttp2OnSamePort } from './same-port';
@@ -8,12 +7,15 @@ import type { ZitadelRpcHandlers } from './zitadel-rpc';
  * The proto type names of the services served by RPC (checked against the descriptors in
  * grpc-lazy-start.e2e.spec.ts). Named here so that routes exist from the start without the descriptors.
  */
+/** How long gRPC calls still running when the service closes may take to finish. */
+const HTTP2_CLOSE_GRACE_MS = 2_000;
+
 export const RPC_SERVICE_NAMES = ['zitadel.management.v1.ManagementService', 'zitadel.admin.v1.AdminService'] as const;
 
 /**
  * Serves the ZITADEL dialect's services by RPC on the application's own port, as ZITADEL does:
  * Connect and gRPC-Web over HTTP/1.1 through Fastify (beside REST), gRPC over HTTP/2 cleartext on
- * the same listening socket (see same-port.ts). Call before `listen`.
+ * the same listening socket (see same-port.ts, grpc-http2.ts). Call before `listen`.
  *
  * The handlers are built on the first RPC, not at start: loading the services' descriptors
  * (`@zitadel/proto`'s admin and management files) and building their routers was a fifth of the
@@ -35,18 +37,19 @@ export async function serveZitadelRpc(app: NestFastifyApplication): Promise<void
   const fastify = app.getHttpAdapter().getInstance();
   // Nest's Fastify and ours are typed from two copies of the package; one API at run time.
   await fastify.register(connectOverHttp1 as unknown as Parameters<typeof fastify.register>[0], { handlers });
-  const http2 = serveHttp2OnSamePort(fastify.server, (request: Http2ServerRequest, response: Http2ServerResponse) => {
+  // gRPC clients connect before their first call: the handlers are built on the first HTTP/2
+  // connection, which waits for them (paused, its first bytes pushed back) and is then served.
+  serveHttp2OnSamePort(fastify.server, (socket) => {
     handlers().then(
-      ({ http2: serve }) => serve(request, response),
-      () => {
-        response.statusCode = 500;
-        response.end();
-      },
+      ({ http2 }) => http2.injectConnection(socket),
+      () => socket.destroy(),
     );
   });
   fastify.addHook('preClose', (done) => {
-    http2.close();
-    done();
+    // Ends the gRPC sessions (GOAWAY) so that the HTTP server's close can complete; calls still
+    // running after the grace period are cancelled.
+    if (built !== null) built.then(({ http2 }) => http2.close(HTTP2_CLOSE_GRACE_MS), () => undefined).finally(done);
+    else done();
   });
 }
 

@@ -1,5 +1,4 @@
 import type { Server as HttpServer } from 'node:http';
-import { type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session, createServer as createHttp2Server } from 'node:http2';
 import type { Socket } from 'node:net';
 
 /** What every HTTP/2 client sends first on a cleartext connection (RFC 9113 §3.4). */
@@ -8,43 +7,22 @@ const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 /** A connection that has not sent enough bytes to tell its protocol by then is dropped. */
 const SNIFF_TIMEOUT_MS = 30_000;
 
-export interface SamePortHttp2 {
-  /** Ends the HTTP/2 sessions gracefully (GOAWAY), so the HTTP server's close can complete. */
-  close(): void;
-}
-
 /**
  * Serves HTTP/2 cleartext (h2c with prior knowledge, what gRPC clients speak) on the port of an
  * HTTP/1.1 server. Node cannot do both on one cleartext port by itself, so each new connection's
- * first bytes are read: the HTTP/2 preface hands the socket to an HTTP/2 server, anything else to
- * the HTTP/1.1 server's own connection handling. The bytes read are pushed back onto the socket
- * before the hand-over, and both servers read them as if nothing had happened.
+ * first bytes are read: the HTTP/2 preface hands the socket to `http2` (an HTTP/2 server's
+ * connection handling), anything else to the HTTP/1.1 server's own. The bytes read are pushed back
+ * onto the socket before the hand-over, and both servers read them as if nothing had happened.
  */
-export function serveHttp2OnSamePort(
-  server: HttpServer,
-  handler: (request: Http2ServerRequest, response: Http2ServerResponse) => void,
-): SamePortHttp2 {
-  const http2 = createHttp2Server({}, handler);
-  const sessions = new Set<ServerHttp2Session>();
-  http2.on('session', (session: ServerHttp2Session) => {
-    sessions.add(session);
-    session.once('close', () => sessions.delete(session));
-  });
-
+export function serveHttp2OnSamePort(server: HttpServer, http2: (socket: Socket) => void): void {
   const http1 = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
   server.on('connection', (socket: Socket) => {
     sniff(socket, (isHttp2) => {
-      if (isHttp2) http2.emit('connection', socket);
+      if (isHttp2) http2(socket);
       else for (const listener of http1) listener.call(server, socket);
     });
   });
-
-  return {
-    close: () => {
-      for (const session of sessions) session.close();
-    },
-  };
 }
 
 /** Reads until the first bytes either are the HTTP/2 preface or cannot be it any more. */

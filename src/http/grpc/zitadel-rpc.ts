@@ -1,16 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { DescService } from '@bufbuild/protobuf';
 import type { ConnectRouter, ConnectRouterOptions, ServiceImpl } from '@connectrpc/connect';
 import { createConnectRouter } from '@connectrpc/connect';
 import type { UniversalHandler } from '@connectrpc/connect/protocol';
-import { compressionBrotli, compressionGzip, connectNodeAdapter, universalRequestFromNodeRequest, universalResponseToNodeResponse } from '@connectrpc/connect-node';
+import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from '@connectrpc/connect-node';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AdminService } from '@zitadel/proto/zitadel/admin_pb';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb';
 import { MAX_BODY_BYTES } from '../zitadel/zitadel-body';
 import { adminService } from './admin.service';
-import { withSpecGrpcMessage } from './grpc-message';
+import { type GrpcHttp2, grpcOverHttp2 } from './grpc-http2';
 import { managementService } from './management.service';
 import { RpcEdge } from './rpc-edge';
 import { notYet } from './rpc-error';
@@ -32,19 +31,16 @@ export interface ZitadelRpcHandlers {
    * method; answers its name, or null for no such method (nothing written then).
    */
   readonly http1: (path: string, request: IncomingMessage, response: ServerResponse) => { readonly method: string; readonly served: Promise<void> } | null;
-  /** gRPC (and the others) over HTTP/2. */
-  readonly http2: (request: Http2ServerRequest, response: Http2ServerResponse) => void;
+  /** gRPC over HTTP/2 cleartext (grpc-http2.ts). */
+  readonly http2: GrpcHttp2;
 }
 
 export async function zitadelRpcHandlers(app: NestFastifyApplication): Promise<ZitadelRpcHandlers> {
   const management = withNotYet(ManagementService, managementService(await RpcEdge.create(app)));
   const admin = withNotYet(AdminService, adminService(await RpcEdge.create(app)));
-  const routes = (router: ConnectRouter) => {
-    router.service(ManagementService, management);
-    router.service(AdminService, admin);
-  };
-  const router = createConnectRouter({ acceptCompression: [compressionGzip, compressionBrotli], ...OPTIONS });
-  routes(router);
+  const router: ConnectRouter = createConnectRouter({ acceptCompression: [compressionGzip, compressionBrotli], ...OPTIONS });
+  router.service(ManagementService, management);
+  router.service(AdminService, admin);
   const byPath: ReadonlyMap<string, UniversalHandler> = new Map(router.handlers.map((handler) => [handler.requestPath, handler]));
   return {
     http1: (path, request, response) => {
@@ -56,7 +52,13 @@ export async function zitadelRpcHandlers(app: NestFastifyApplication): Promise<Z
         .then((answer) => universalResponseToNodeResponse(answer, response));
       return { method: handler.method.name, served };
     },
-    http2: withSpecGrpcMessage(connectNodeAdapter({ ...OPTIONS, routes })),
+    http2: grpcOverHttp2(
+      [
+        { service: ManagementService, implementation: management as Partial<ServiceImpl<DescService>> },
+        { service: AdminService, implementation: admin as Partial<ServiceImpl<DescService>> },
+      ],
+      { maxReceiveBytes: MAX_BODY_BYTES },
+    ),
   };
 }
 
