@@ -19,8 +19,12 @@ export function serveHttp2OnSamePort(server: HttpServer, http2: (socket: Socket)
   server.removeAllListeners('connection');
   server.on('connection', (socket: Socket) => {
     sniff(socket, (isHttp2) => {
-      if (isHttp2) http2(socket);
-      else for (const listener of http1) listener.call(server, socket);
+      if (isHttp2) {
+        // As the HTTP/1.1 server does for the connections it serves (its noDelay option): small
+        // answers are sent at once rather than held back by Nagle's algorithm.
+        socket.setNoDelay(true);
+        http2(socket);
+      } else for (const listener of http1) listener.call(server, socket);
     });
   });
 }
