@@ -3,13 +3,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { serveHttp2OnSamePort } from './same-port';
 import type { ZitadelRpcHandlers } from './zitadel-rpc';
 
+/** How long gRPC calls still running when the service closes may take to finish. */
+const HTTP2_CLOSE_GRACE_MS = 2_000;
+
 /**
  * The proto type names of the services served by RPC (checked against the descriptors in
  * grpc-lazy-start.e2e.spec.ts). Named here so that routes exist from the start without the descriptors.
  */
-/** How long gRPC calls still running when the service closes may take to finish. */
-const HTTP2_CLOSE_GRACE_MS = 2_000;
-
 export const RPC_SERVICE_NAMES = ['zitadel.management.v1.ManagementService', 'zitadel.admin.v1.AdminService'] as const;
 
 /**

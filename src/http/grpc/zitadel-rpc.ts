@@ -9,7 +9,7 @@ import { AdminService } from '@zitadel/proto/zitadel/admin_pb';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb';
 import { MAX_BODY_BYTES } from '../zitadel/zitadel-body';
 import { adminService } from './admin.service';
-import { type GrpcHttp2, grpcOverHttp2 } from './grpc-http2';
+import { type GrpcHttp2, type GrpcServiceBinding, grpcOverHttp2 } from './grpc-http2';
 import { managementService } from './management.service';
 import { RpcEdge } from './rpc-edge';
 import { notYet } from './rpc-error';
@@ -36,11 +36,13 @@ export interface ZitadelRpcHandlers {
 }
 
 export async function zitadelRpcHandlers(app: NestFastifyApplication): Promise<ZitadelRpcHandlers> {
-  const management = withNotYet(ManagementService, managementService(await RpcEdge.create(app)));
-  const admin = withNotYet(AdminService, adminService(await RpcEdge.create(app)));
+  // One list for both transports: Connect's router (HTTP/1.1) and grpc-js (HTTP/2) serve the same implementations.
+  const services: readonly GrpcServiceBinding[] = [
+    binding(ManagementService, managementService(await RpcEdge.create(app))),
+    binding(AdminService, adminService(await RpcEdge.create(app))),
+  ];
   const router: ConnectRouter = createConnectRouter({ acceptCompression: [compressionGzip, compressionBrotli], ...OPTIONS });
-  router.service(ManagementService, management);
-  router.service(AdminService, admin);
+  for (const { service, implementation } of services) router.service(service, implementation);
   const byPath: ReadonlyMap<string, UniversalHandler> = new Map(router.handlers.map((handler) => [handler.requestPath, handler]));
   return {
     http1: (path, request, response) => {
@@ -52,14 +54,13 @@ export async function zitadelRpcHandlers(app: NestFastifyApplication): Promise<Z
         .then((answer) => universalResponseToNodeResponse(answer, response));
       return { method: handler.method.name, served };
     },
-    http2: grpcOverHttp2(
-      [
-        { service: ManagementService, implementation: management as Partial<ServiceImpl<DescService>> },
-        { service: AdminService, implementation: admin as Partial<ServiceImpl<DescService>> },
-      ],
-      { maxReceiveBytes: MAX_BODY_BYTES },
-    ),
+    http2: grpcOverHttp2(services, { maxReceiveBytes: MAX_BODY_BYTES }),
   };
+}
+
+/** A service with its implementation, every method it leaves out answering UNIMPLEMENTED (withNotYet). */
+function binding<S extends DescService>(service: S, implemented: Partial<ServiceImpl<S>>): GrpcServiceBinding {
+  return { service, implementation: withNotYet(service, implemented) as Partial<ServiceImpl<DescService>> };
 }
 
 /** Methods Grantline does not implement answer UNIMPLEMENTED with ZITADEL's error shape. */
