@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import { type DescMessage, type DescMethod, type DescService, type MessageShape, create, fromBinary, isMessage, toBinary } from '@bufbuild/protobuf';
 import { AnySchema, anyPack } from '@bufbuild/protobuf/wkt';
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
-import { Code, ConnectError, type HandlerContext, type ServiceImpl, createHandlerContext } from '@connectrpc/connect';
+import { Code, ConnectError, type ContextValues, type HandlerContext, type ServiceImpl, createContextValues } from '@connectrpc/connect';
 import {
   type ConnectionInjector,
   Metadata,
@@ -70,14 +70,7 @@ export function grpcOverHttp2(bindings: readonly GrpcServiceBinding[], options: 
 
 function unaryHandler(service: DescService, method: DescMethod, impl: UnaryImpl) {
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>): void => {
-    const context = createHandlerContext({
-      service,
-      method,
-      protocolName: 'grpc',
-      requestMethod: 'POST',
-      url: `/${service.typeName}/${method.name}`,
-      requestHeader: requestHeaders(call.metadata),
-    });
+    const context = new GrpcCallContext(service, method, call);
     Promise.resolve()
       .then(() => impl(call.request, context))
       .then(
@@ -91,6 +84,65 @@ function unaryHandler(service: DescService, method: DescMethod, impl: UnaryImpl)
         },
       );
   };
+}
+
+/**
+ * The Connect handler context of one grpc-js call. Connect's `createHandlerContext` built, for
+ * every call, an AbortController linked to a deadline controller and three copies of the headers;
+ * with the grpc-js call's own objects they were most of what a call left to the garbage
+ * collector (2.0 KB promoted per call at 1,000 calls/s on a bare server with a constant answer,
+ * 0.55 KB with this context; BENCHMARKS.md, session 13). Here the request headers are built once,
+ * and the signal, the trailers and the context values only when a handler asks for them. The
+ * signal follows the call: it aborts when the client cancels (Connect's never did here).
+ */
+class GrpcCallContext implements HandlerContext {
+  readonly requestMethod = 'POST';
+  readonly protocolName = 'grpc';
+  readonly requestHeader: Headers;
+  readonly responseHeader = new Headers();
+  private abortController: AbortController | null = null;
+  private trailer: Headers | null = null;
+  private contextValues: ContextValues | null = null;
+
+  constructor(
+    readonly service: DescService,
+    readonly method: DescMethod,
+    private readonly call: ServerUnaryCall<unknown, unknown>,
+  ) {
+    this.requestHeader = requestHeaders(call.metadata);
+  }
+
+  get url(): string {
+    return `/${this.service.typeName}/${this.method.name}`;
+  }
+
+  get signal(): AbortSignal {
+    if (this.abortController === null) {
+      const controller = new AbortController();
+      const cancel = () => controller.abort(new ConnectError('the client cancelled the call', Code.Canceled));
+      if (this.call.cancelled) cancel();
+      else this.call.once('cancelled', cancel);
+      this.abortController = controller;
+    }
+    return this.abortController.signal;
+  }
+
+  /** Milliseconds left before the client's deadline (`grpc-timeout`); undefined without one. */
+  timeoutMs(): number | undefined {
+    const deadline = this.call.getDeadline();
+    const at = deadline instanceof Date ? deadline.getTime() : deadline;
+    return Number.isFinite(at) ? at - Date.now() : undefined;
+  }
+
+  get responseTrailer(): Headers {
+    this.trailer ??= new Headers();
+    return this.trailer;
+  }
+
+  get values(): ContextValues {
+    this.contextValues ??= createContextValues();
+    return this.contextValues;
+  }
 }
 
 /** Text metadata as the Headers Connect handlers read (binary `-bin` entries are not used). */
