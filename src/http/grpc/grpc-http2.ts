@@ -91,7 +91,7 @@ function unaryHandler(service: DescService, method: DescMethod, impl: UnaryImpl)
  * every call, an AbortController linked to a deadline controller and three copies of the headers;
  * with the grpc-js call's own objects they were most of what a call left to the garbage
  * collector (2.0 KB promoted per call at 1,000 calls/s on a bare server with a constant answer,
- * 0.55 KB with this context; BENCHMARKS.md, session 13). Here the request headers are built once,
+ * 0.55 KB with a plain context object; BENCHMARKS.md, session 13, and decisions §25). Here the request headers are built once,
  * and the signal, the trailers and the context values only when a handler asks for them. The
  * signal follows the call: it aborts when the client cancels (Connect's never did here).
  */
