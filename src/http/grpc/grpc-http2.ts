@@ -48,8 +48,9 @@ export function grpcOverHttp2(bindings: readonly GrpcServiceBinding[], options: 
     for (const method of service.methods) {
       const impl = (implementation as Record<string, UnaryImpl | undefined>)[method.localName];
       if (method.methodKind !== 'unary' || impl === undefined) continue;
+      const path = `/${service.typeName}/${method.name}`;
       definition[method.name] = {
-        path: `/${service.typeName}/${method.name}`,
+        path,
         requestStream: false,
         responseStream: false,
         requestSerialize: (message: MessageShape<DescMessage>) => Buffer.from(toBinary(method.input, message)),
@@ -57,7 +58,7 @@ export function grpcOverHttp2(bindings: readonly GrpcServiceBinding[], options: 
         responseSerialize: (message: MessageShape<DescMessage>) => Buffer.from(toBinary(method.output, message)),
         responseDeserialize: (bytes: Buffer) => fromBinary(method.output, bytes),
       };
-      handlers[method.name] = unaryHandler(service, method, impl);
+      handlers[method.name] = unaryHandler(service, method, path, impl);
     }
     server.addService(definition, handlers);
   }
@@ -68,9 +69,9 @@ export function grpcOverHttp2(bindings: readonly GrpcServiceBinding[], options: 
   };
 }
 
-function unaryHandler(service: DescService, method: DescMethod, impl: UnaryImpl) {
+function unaryHandler(service: DescService, method: DescMethod, path: string, impl: UnaryImpl) {
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>): void => {
-    const context = new GrpcCallContext(service, method, call);
+    const context = new GrpcCallContext(service, method, path, call);
     Promise.resolve()
       .then(() => impl(call.request, context))
       .then(
@@ -107,13 +108,11 @@ class GrpcCallContext implements HandlerContext {
   constructor(
     readonly service: DescService,
     readonly method: DescMethod,
+    /** `/<service>/<Method>`, the method's path. */
+    readonly url: string,
     private readonly call: ServerUnaryCall<unknown, unknown>,
   ) {
     this.requestHeader = requestHeaders(call.metadata);
-  }
-
-  get url(): string {
-    return `/${this.service.typeName}/${this.method.name}`;
   }
 
   get signal(): AbortSignal {
