@@ -23,6 +23,8 @@ export interface GrantlineConfig {
   readonly runProjections: boolean;
   /** How long a read waits for the projections to catch up before answering 503. */
   readonly consistencyTimeoutMs: number;
+  /** Golem dialect: the plan's projectLimit, most live projects one account may own (golem-api.md §1.6). */
+  readonly golemProjectLimit: number;
 }
 
 /** Reads the configuration; a bad value throws naming the variable and why. */
@@ -40,6 +42,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Grantl
     logLevel: env.get('GRANTLINE_LOG_LEVEL').default('info').asEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     runProjections: env.get('GRANTLINE_RUN_PROJECTIONS').default('true').asBool(),
     consistencyTimeoutMs: env.get('GRANTLINE_CONSISTENCY_TIMEOUT_MS').default('2000').asIntPositive(),
+    golemProjectLimit: env.get('GRANTLINE_GOLEM_PROJECT_LIMIT').default('100').asIntPositive(),
   };
 }
 
