@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { serveZitadelRpc } from './http/grpc/rpc-server';
+import { golemRewriteUrl } from './http/golem/golem-routes';
 import { RouteTable } from './http/route-table';
 import { BODY_TOO_LARGE } from './http/request-state';
 import { MAX_BODY_BYTES } from './http/zitadel/zitadel-body';
@@ -52,6 +53,8 @@ export async function createApp(platform: Platform): Promise<NestFastifyApplicat
     logger: false,
     bodyLimit: HARD_BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Golem paths only: one trailing slash ignored, undecodable segments kept as text (golem-api.md §1.1).
+    rewriteUrl: (request: { url?: string }) => golemRewriteUrl(request.url ?? '/'),
     schemaController: { compilersFactory: { buildValidator: noFastifySchemas, buildSerializer: noFastifySchemas } },
   });
   const fastify = adapter.getInstance();

@@ -5,6 +5,7 @@ import { RouteTable } from './http/route-table';
 import { ZitadelErrorFilter } from './http/zitadel/zitadel-error.filter';
 import { ZitadelModule } from './http/zitadel/zitadel.module';
 import { AdminModule } from './http/zitadel/admin.module';
+import { GolemModule } from './http/golem/golem.module';
 import { Authenticator } from './http/auth/authenticator';
 import { OrgDirectory } from './http/auth/org-directory';
 import type { Platform } from './platform/platform';
@@ -31,7 +32,7 @@ export class AppModule {
   static forPlatform(platform: Platform, routes: RouteTable): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forPlatform(platform), EdgeModule.forPlatform(platform, routes), ZitadelModule, AdminModule],
+      imports: [PlatformModule.forPlatform(platform), EdgeModule.forPlatform(platform, routes), ZitadelModule, AdminModule, GolemModule],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ZitadelErrorFilter }],
     };

@@ -44,6 +44,7 @@ function printEvent(event: RecordedEvent): void {
       resourceOwner: event.metadata.resourceOwner,
       correlationId: event.metadata.correlationId,
       causationId: event.metadata.causationId,
+      ...(event.metadata.tokenId === undefined ? {} : { tokenId: event.metadata.tokenId }),
       data: event.data,
     })}\n`,
   );

@@ -10,6 +10,8 @@ export interface CommandContext {
   readonly actor: string;
   readonly correlationId: string;
   readonly causationId: string;
+  /** The API token the request was authenticated with (Golem dialect); absent otherwise. */
+  readonly tokenId?: string;
 }
 
 export interface Execution<State, E extends Event> {
@@ -100,7 +102,7 @@ export class CommandExecutor {
     private readonly store: EventStore,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
-    private readonly alreadyExists: (key: UniqueKey) => DomainError,
+    private readonly alreadyExists: (key: UniqueKey) => Error,
     /** How many streams' folded states are kept (least recently used go first). */
     private readonly cachedStreams = CACHED_STREAMS,
   ) {}

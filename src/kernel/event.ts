@@ -15,6 +15,8 @@ export interface EventMetadata {
   readonly resourceOwner: string;
   readonly correlationId: string;
   readonly causationId: string;
+  /** Golem dialect: the API token that authenticated the request; absent for the bootstrap token. */
+  readonly tokenId?: string;
 }
 
 /** An event as handed to the event store: its id makes retries idempotent. */

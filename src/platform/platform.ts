@@ -7,8 +7,16 @@ import type { GrantlineConfig } from '../config/config';
 import type { Clock, IdGenerator } from '../kernel/clock.port';
 import type { UniqueKey } from '../kernel/aggregate';
 import { CommandExecutor } from '../kernel/command-executor';
-import { DomainError, alreadyExists } from '../kernel/domain-error';
+import { alreadyExists } from '../kernel/domain-error';
 import type { EventStore } from '../kernel/event-store.port';
+import { GOLEM_EMAIL_KEY, emailTaken } from '../golem/accounts/account.decider';
+import { ensureGolemAdmin } from '../golem/bootstrap';
+import { golemGrantCascadeReactor } from '../golem/cascades/grant-cascade.reactor';
+import { golemProjectSlotsReactor } from '../golem/cascades/project-slots.reactor';
+import type { GolemApplication } from '../golem/golem.application';
+import { GolemService } from '../golem/golem.service';
+import { golemProjection } from '../golem/read-model/golem.projection';
+import { GolemReadStoreModel } from '../golem/read-model/golem.queries';
 import type { ReadStore } from '../kernel/read-store.port';
 import { orgsProjection } from '../orgs/read-model/orgs.projection';
 import { projectGrantsProjection } from '../project-grants/read-model/project-grants.projection';
@@ -28,6 +36,7 @@ export const PROJECTIONS: readonly Projection[] = [
   usersProjection,
   projectGrantsProjection,
   userGrantsProjection,
+  golemProjection,
 ];
 
 /** AlreadyExists messages of the unique keys (zitadel-api.md §1.5, `V3-DKcYh`). */
@@ -39,7 +48,9 @@ const ALREADY_EXISTS: Record<string, string> = {
   usergrant: 'User grant already exists',
 };
 
-export function uniqueKeyTaken(key: UniqueKey): DomainError {
+export function uniqueKeyTaken(key: UniqueKey): Error {
+  // The Golem dialect answers a taken e-mail in its own words (golem-api.md §7.7).
+  if (key.kind === GOLEM_EMAIL_KEY) return emailTaken(key.value);
   return alreadyExists('V3-DKcYh', ALREADY_EXISTS[key.kind] ?? 'Already exists');
 }
 
@@ -57,6 +68,8 @@ export class Platform {
   readonly executor: CommandExecutor;
   readonly progress: ProjectionProgress;
   readonly runner: ProjectionRunner | null;
+  /** The Golem dialect's use cases (golem-api.md). */
+  readonly golem: GolemApplication;
 
   private constructor(
     readonly config: GrantlineConfig,
@@ -72,9 +85,10 @@ export class Platform {
     this.executor = new CommandExecutor(eventStore, ids, clock, uniqueKeyTaken);
     // Progress is also read from the checkpoints: another process may hold a projection's lease.
     this.progress = new ProjectionProgress(readStore, true);
-    // Read models and the cascade reactor run side by side, each on its own checkpoint.
-    const workers = [...PROJECTIONS, userGrantCascadesReactor(this.executor)];
+    // Read models and the cascade reactors run side by side, each on its own checkpoint.
+    const workers = [...PROJECTIONS, userGrantCascadesReactor(this.executor), golemGrantCascadeReactor(this.executor), golemProjectSlotsReactor(this.executor)];
     this.runner = runProjections ? new ProjectionRunner(eventStore, readStore, workers, this.progress, clock, logger) : null;
+    this.golem = new GolemService(this.executor, new GolemReadStoreModel(readStore), clock, ids, { projectLimit: config.golemProjectLimit });
   }
 
   static async open(config: GrantlineConfig, logger: RunnerLogger & { log(message: string): void }, options: { runProjections?: boolean } = {}): Promise<Platform> {
@@ -93,6 +107,13 @@ export class Platform {
       options.runProjections ?? config.runProjections,
     );
     await platform.runner?.start();
+    try {
+      // The built-in Golem admin (golem-api.md §1.2): written at first start, a no-op afterwards.
+      await ensureGolemAdmin(platform.executor);
+    } catch (error) {
+      await platform.close();
+      throw error;
+    }
     return platform;
   }
 

@@ -331,14 +331,14 @@ function toEsdbPosition(position: number): Position {
 }
 
 function toEventData(event: NewEvent): JSONEventData {
-  const { actor, resourceOwner, correlationId, causationId } = event.metadata;
+  const { actor, resourceOwner, correlationId, causationId, tokenId } = event.metadata;
   return {
     id: event.id,
     contentType: 'application/json',
     type: event.type,
     // The client JSON-encodes any value; its JSONType is narrower than the port's `unknown`.
     data: (event.data ?? null) as JSONType,
-    metadata: { actor, resourceOwner, correlationId, causationId },
+    metadata: tokenId === undefined ? { actor, resourceOwner, correlationId, causationId } : { actor, resourceOwner, correlationId, causationId, tokenId },
   };
 }
 
@@ -365,12 +365,14 @@ function toMetadata(raw: unknown): EventMetadata {
     const value: unknown = (raw as Record<string, unknown>)[name];
     return typeof value === 'string' ? value : '';
   };
-  return {
+  const metadata = {
     actor: field('actor'),
     resourceOwner: field('resourceOwner'),
     correlationId: field('correlationId'),
     causationId: field('causationId'),
   };
+  const tokenId = field('tokenId');
+  return tokenId === '' ? metadata : { ...metadata, tokenId };
 }
 
 function toAppendResult(recorded: readonly RecordedEvent[]): AppendResult {

@@ -2,6 +2,8 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../kernel/domain-error';
 import { StoreUnavailable } from '../../kernel/event-store.port';
+import { GolemErrorFilter } from '../golem/golem-error.filter';
+import { isGolemPath } from '../golem/golem-routes';
 import { RouteTable } from '../route-table';
 import { GRPC_CODE, HTTP_STATUS, errorBody } from './wire';
 
@@ -13,6 +15,8 @@ import { GRPC_CODE, HTTP_STATUS, errorBody } from './wire';
 @Catch()
 export class ZitadelErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ZitadelErrorFilter');
+  /** /v1 is the Golem dialect's: its unknown routes and early failures answer in Golem's shapes. */
+  private readonly golem = new GolemErrorFilter();
 
   constructor(private readonly routes: RouteTable) {}
 
@@ -20,6 +24,7 @@ export class ZitadelErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
+    if (isGolemPath(request.url)) return this.golem.catch(exception, host);
     const { status, code, id, message } = this.describe(exception, request);
     if (status === 503) void reply.header('retry-after', '1');
     void reply.status(status).header('content-type', 'application/json').send(errorBody(code, id, message));
