@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../adapters/sqlite/sqlite-event-store';
@@ -153,11 +153,14 @@ async function openStores(config: GrantlineConfig): Promise<{ eventStore: EventS
   };
 }
 
-/** The administrator token: from the data dir, or generated there (mode 0600) on first start. */
+/**
+ * The administrator token: from the data dir, or generated there (mode 0600) on first start. A
+ * UUIDv4 (122 random bits from the CSPRNG): Golem clients send only UUID tokens (golem-api.md §1.2).
+ */
 function loadOrCreateBootstrapToken(dataDir: string, logger: { log(message: string): void }): string {
   const file = join(dataDir, 'bootstrap-token');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const token = randomBytes(32).toString('base64url');
+  const token = randomUUID();
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   logger.log(`generated the instance administrator's bootstrap token into ${file}`);
