@@ -4,7 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { serveZitadelRpc } from './http/grpc/rpc-server';
-import { golemRewriteUrl } from './http/golem/golem-routes';
+import type { IncomingMessage } from 'node:http';
+import { neutraliseGolemContentType } from './http/golem/golem-request';
+import { GOLEM_BASE, golemRewriteUrl, isGolemPath } from './http/golem/golem-routes';
 import { RouteTable } from './http/route-table';
 import { BODY_TOO_LARGE } from './http/request-state';
 import { MAX_BODY_BYTES } from './http/zitadel/zitadel-body';
@@ -43,6 +45,27 @@ function noFastifySchemas(): never {
   throw new Error('Grantline routes declare no Fastify schemas: bodies are decoded and validated per dialect');
 }
 
+/** A media type Fastify's content-type parsing accepts (`type/subtype`, token characters, any parameters). */
+const PARSABLE_MEDIA_TYPE = /^\s*[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(;|$)/;
+
+/**
+ * Runs for every request, before routing (Fastify's rewriteUrl). Golem paths: one trailing slash
+ * ignored, undecodable segments kept as text (golem-api.md §1.1), and a non-JSON Content-Type left
+ * for the pipeline to refuse with 415 after authentication (§3.0). Elsewhere, a Content-Type Fastify
+ * cannot parse (empty, `json`) would be refused by Fastify itself before any route runs (it answered
+ * 500 on ZITADEL routes): ZITADEL parses bodies as JSON whatever the content type says.
+ */
+function beforeRouting(request: IncomingMessage): string {
+  const url = request.url ?? '/';
+  if (url.startsWith(GOLEM_BASE) && isGolemPath(url)) {
+    neutraliseGolemContentType({ url, headers: request.headers });
+    return golemRewriteUrl(url);
+  }
+  const contentType = request.headers['content-type'];
+  if (contentType !== undefined && !PARSABLE_MEDIA_TYPE.test(contentType)) request.headers['content-type'] = 'application/json';
+  return url;
+}
+
 /**
  * Builds the HTTP application on a platform. Bodies are kept raw and decoded per dialect after
  * authentication, so an unauthenticated request gets 401 whatever its body, and a bad body gets
@@ -53,8 +76,7 @@ export async function createApp(platform: Platform): Promise<NestFastifyApplicat
     logger: false,
     bodyLimit: HARD_BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    // Golem paths only: one trailing slash ignored, undecodable segments kept as text (golem-api.md §1.1).
-    rewriteUrl: (request: { url?: string }) => golemRewriteUrl(request.url ?? '/'),
+    rewriteUrl: beforeRouting,
     schemaController: { compilersFactory: { buildValidator: noFastifySchemas, buildSerializer: noFastifySchemas } },
   });
   const fastify = adapter.getInstance();

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from './config/config';
 import type { RecordedEvent } from './kernel/event';
-import { Platform, PROJECTIONS } from './platform/platform';
+import { CLI_PLATFORM_OPTIONS, Platform, PROJECTIONS } from './platform/platform';
 import { projectionKey } from './projections/projection';
 import { requestRebuild, retryFailedEvent, skipFailedEvent, storedProjectionStatus } from './projections/projection-runner';
 
@@ -12,7 +12,7 @@ import { requestRebuild, retryFailedEvent, skipFailedEvent, storedProjectionStat
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promise<T> {
-  const platform = await Platform.open(loadConfig(), quiet, { runProjections: false });
+  const platform = await Platform.open(loadConfig(), quiet, CLI_PLATFORM_OPTIONS);
   try {
     return await work(platform);
   } finally {

@@ -7,7 +7,7 @@ import type { UniqueKey } from '../kernel/aggregate';
 import { CommandExecutor } from '../kernel/command-executor';
 import { DomainError } from '../kernel/domain-error';
 import type { RecordedEvent } from '../kernel/event';
-import { GOLEM_EMAIL_KEY, emailTaken } from './accounts/account.decider';
+import { ABANDONED_AFTER_MS, GOLEM_EMAIL_KEY, decideReserveProject, emailTaken, golemAccountAggregate } from './accounts/account.decider';
 import { ensureGolemAdmin } from './bootstrap';
 import type { Caller, GolemRequest } from './golem.application';
 import type { GolemEvent } from './golem.events';
@@ -300,6 +300,30 @@ describe('projects (§3.4)', () => {
     const input = { name: 'x', ownerAccountId: a, description: '' };
     const results = await Promise.allSettled([golem.createProject(as(callerOf(a)), input), golem.createProject(as(callerOf(a)), input)]);
     expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
+  it('given a create interrupted after its reservation, then the owner at the limit gets the slot back once the reservation is 60 s old (§6.5)', async () => {
+    const golem = service(2);
+    const { A, a, p } = await fixture(golem);
+    // The interrupted create: its slot reserved, its project never written.
+    const lost = ids.newId();
+    await executor.execute(golemAccountAggregate, a, { actor: a, correlationId: 'lost', causationId: 'lost' }, (state) => ({
+      events: decideReserveProject({ accountId: a, projectId: lost, limit: 2, now: Date.now(), liveProjects: new Set([p]) }, state),
+      resourceOwner: a,
+    }));
+    const input = { name: 'again', ownerAccountId: a, description: '' };
+    await thenRejectsWith(() => service(2).createProject(as(A), input), 'conflict', 'Allowed number of requests exceeded: Limit Exceeded: Project limit exceeded (limit: 2)');
+
+    const later = new GolemService(executor, new LogReadModel(store), { now: () => new Date(Date.now() + ABANDONED_AFTER_MS) }, ids, { projectLimit: 2 });
+    const head = await store.headPosition();
+    const created = await later.createProject(as(A), input);
+    expect((await appendedSince(head)).map((event) => [event.type, event.data])).toEqual([
+      ['golem.account.projectReleased', { accountId: a, projectId: lost, reason: 'abandoned' }],
+      ['golem.account.projectReserved', { accountId: a, projectId: created.value.projectId }],
+      ['golem.project.created', expect.objectContaining({ projectId: created.value.projectId })],
+    ]);
+    // P, live, kept its slot: the limit is full again.
+    await thenRejectsWith(() => later.createProject(as(A), input), 'conflict', 'Allowed number of requests exceeded: Limit Exceeded: Project limit exceeded (limit: 2)');
   });
 
   it('given A creates for B, or Admin for nobody, then admin_only / account_access (scenarios 13, 14)', async () => {

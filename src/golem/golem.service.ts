@@ -121,9 +121,12 @@ export class GolemService implements GolemApplication {
     const projectId = this.ids.newId();
     const context = contextOf(request);
     const writes = new Writes();
+    // The owner's live projects: a reservation without one is abandoned once it is old enough.
+    const live = new Set((await this.readModel.projectsVisibleTo(owner, undefined)).filter((project) => project.ownerAccountId === owner).map((project) => project.id));
+    const now = this.clock.now().getTime();
     // Reserve the slot first (§6.5): an interruption leaves the limit stricter, never looser.
     await writes.run(this.executor, golemAccountAggregate, owner, context, (state) => ({
-      events: decideReserveProject({ accountId: owner, projectId, limit: this.options.projectLimit }, state),
+      events: decideReserveProject({ accountId: owner, projectId, limit: this.options.projectLimit, now, liveProjects: live }, state),
       resourceOwner: owner,
     }));
     await writes.run(this.executor, golemProjectAggregate, projectId, context, (state) => ({

@@ -54,6 +54,20 @@ export function uniqueKeyTaken(key: UniqueKey): Error {
   return alreadyExists('V3-DKcYh', ALREADY_EXISTS[key.kind] ?? 'Already exists');
 }
 
+export interface PlatformOptions {
+  /** Run the projections and reactors in this process (default: the config's GRANTLINE_RUN_PROJECTIONS). */
+  readonly runProjections?: boolean;
+  /** Write the built-in objects of a first start (the Golem admin); default true. */
+  readonly writeBuiltIns?: boolean;
+}
+
+/**
+ * How the operator CLI opens the stores: no projections, and nothing written at open. The audit
+ * reader is read-only: `head` or `events` on a store the service never started must not append the
+ * Golem admin (it did, so the head it printed was its own write).
+ */
+export const CLI_PLATFORM_OPTIONS: PlatformOptions = { runProjections: false, writeBuiltIns: false };
+
 /** Where the stores are and what they are; chosen from the config. */
 export interface StoreDescription {
   readonly eventStore: 'sqlite' | 'eventstoredb';
@@ -91,7 +105,7 @@ export class Platform {
     this.golem = new GolemService(this.executor, new GolemReadStoreModel(readStore), clock, ids, { projectLimit: config.golemProjectLimit });
   }
 
-  static async open(config: GrantlineConfig, logger: RunnerLogger & { log(message: string): void }, options: { runProjections?: boolean } = {}): Promise<Platform> {
+  static async open(config: GrantlineConfig, logger: RunnerLogger & { log(message: string): void }, options: PlatformOptions = {}): Promise<Platform> {
     mkdirSync(config.dataDir, { recursive: true });
     const { eventStore, readStore, stores } = await openStores(config);
     const bootstrapToken = config.bootstrapToken ?? loadOrCreateBootstrapToken(config.dataDir, logger);
@@ -109,7 +123,7 @@ export class Platform {
     await platform.runner?.start();
     try {
       // The built-in Golem admin (golem-api.md §1.2): written at first start, a no-op afterwards.
-      await ensureGolemAdmin(platform.executor);
+      if (options.writeBuiltIns ?? true) await ensureGolemAdmin(platform.executor);
     } catch (error) {
       await platform.close();
       throw error;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/config';
-import { Platform } from '../../src/platform/platform';
+import { CLI_PLATFORM_OPTIONS, Platform } from '../../src/platform/platform';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -72,6 +72,29 @@ describe('first start and restart on one data dir', () => {
       expect(admin.status).toBe(200);
     } finally {
       await second.close();
+    }
+  });
+
+  it('the operator CLI opens a store the service never started without writing to it (the audit reader is read-only)', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'grantline-cli-open-'));
+    try {
+      const config = loadConfig({ GRANTLINE_DATA_DIR: fresh, GRANTLINE_BOOTSTRAP_TOKEN: 'cli-bootstrap-token-0123456789', GRANTLINE_LOG_LEVEL: 'silent' });
+      const cli = await Platform.open(config, quiet, CLI_PLATFORM_OPTIONS);
+      try {
+        expect(cli.runner).toBeNull();
+        expect(await cli.eventStore.headPosition()).toBe(0);
+      } finally {
+        await cli.close();
+      }
+      // The service's first start still writes the admin.
+      const service = await Platform.open(config, quiet, { runProjections: false });
+      try {
+        expect((await service.eventStore.readAll()).map((event) => event.type)).toEqual(['unique.reserved', 'golem.account.created']);
+      } finally {
+        await service.close();
+      }
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
     }
   });
 });

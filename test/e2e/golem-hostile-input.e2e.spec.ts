@@ -315,6 +315,19 @@ describe('Golem dialect: hostile input on every write endpoint', () => {
       expectAnswer(expired, 401, error('Invalid Token: Expired auth token.'));
     });
 
+    it('a Content-Type Fastify cannot parse (empty, no type/subtype) still waits for the credential, and is ignored on routes without a body', async () => {
+      for (const contentType of ['', 'json']) {
+        const anonymous = await rejected(g, () => g.request('POST', '/v1/project-policies', { body: policyBody(), contentType }));
+        expectAnswer(anonymous, 401, error('Invalid Token: Missing auth token.'));
+        const unknown = await rejected(g, () => g.request('POST', '/v1/project-policies', { token: randomUUID(), body: policyBody(), contentType }));
+        expectAnswer(unknown, 401, error('Invalid Token: Unknown token secret.'));
+        expectAnswer(await rejected(g, () => w.a.call('POST', '/v1/project-policies', { body: policyBody(), contentType })), 415, UNSUPPORTED);
+        // DELETE takes no body (step 5 does not apply): the same as a text/plain body there.
+        const noBody = await rejected(g, () => w.a.call('DELETE', `${grantsPath(w.p)}/${randomUUID()}`, { raw: 'x', contentType }));
+        expectAnswer(noBody, 200, {});
+      }
+    });
+
     it('415 and 413 come before syntax validation of the path', async () => {
       expectAnswer(await rejected(g, () => w.a.call('POST', grantsPath('admin'), { body: {}, contentType: 'text/plain' })), 415, UNSUPPORTED);
       expectAnswer(await rejected(g, () => w.a.call('POST', grantsPath('admin'), { raw: padded('{}', LIMIT + 1) })), 413, TOO_LARGE);

@@ -650,7 +650,8 @@ describe('ZITADEL dialect under hostile input', () => {
 
     it('bodies are JSON whatever the content type says', async () => {
       const addOrg = endpointOf('AddOrg');
-      for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x']) {
+      // Including values Fastify cannot parse (it refused them before any route ran: a 500 here).
+      for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x', '', 'json', 'a b/c', 'undefined']) {
         const answer = await send(admin, addOrg, { rawBody: JSON.stringify({ name: `Typed ${contentType} ${unique()}` }), headers: { 'content-type': contentType } });
         expect(answer.status).toBe(200);
       }

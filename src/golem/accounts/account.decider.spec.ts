@@ -1,7 +1,8 @@
-import { fold, given, thenEvents } from '../../../test/support/given';
+import { at, fold, given, thenEvents } from '../../../test/support/given';
 import type { GolemAccountEvent } from '../golem.events';
 import { GolemError } from '../golem-error';
 import {
+  ABANDONED_AFTER_MS,
   decideCreateAccount,
   decideEnsureBuiltInAdmin,
   decideReleaseProject,
@@ -24,6 +25,9 @@ const released = (projectId: string, reason: 'deleted' | 'abandoned' = 'deleted'
   type: 'golem.account.projectReleased',
   data: { accountId: ALICE, projectId, reason },
 });
+
+/** Decided at the first event's time: no reservation is old enough to count as abandoned. */
+const FRESH = { now: at(1).getTime(), liveProjects: new Set<string>() };
 
 const stateAfter = (events: readonly GolemAccountEvent[]) => fold(golemAccountAggregate, given(`golem.account-${ALICE}`, events, { resourceOwner: ALICE, actor: ALICE }));
 
@@ -74,36 +78,69 @@ describe('EnsureBuiltInAdmin', () => {
 
 describe('ReserveProject (project limit, exact: limit N allows N live projects)', () => {
   it('given an account with 1 live project and limit 2, when reserving, then projectReserved', () => {
-    thenEvents(() => decideReserveProject({ accountId: ALICE, projectId: Q, limit: 2 }, stateAfter([created, reserved(P)])), [reserved(Q)]);
+    thenEvents(() => decideReserveProject({ accountId: ALICE, projectId: Q, limit: 2, ...FRESH }, stateAfter([created, reserved(P)])), [reserved(Q)]);
   });
 
   it('given 2 live projects and limit 2, when reserving a third, then the limit conflict with its exact text', () => {
     thenGolemError(
-      () => decideReserveProject({ accountId: ALICE, projectId: R, limit: 2 }, stateAfter([created, reserved(P), reserved(Q)])),
+      () => decideReserveProject({ accountId: ALICE, projectId: R, limit: 2, ...FRESH }, stateAfter([created, reserved(P), reserved(Q)])),
       'conflict',
       'Allowed number of requests exceeded: Limit Exceeded: Project limit exceeded (limit: 2)',
     );
   });
 
   it('given 2 reservations of which one was released, when reserving with limit 2, then it is granted (the slot was freed)', () => {
-    thenEvents(() => decideReserveProject({ accountId: ALICE, projectId: R, limit: 2 }, stateAfter([created, reserved(P), reserved(Q), released(Q)])), [reserved(R)]);
+    thenEvents(() => decideReserveProject({ accountId: ALICE, projectId: R, limit: 2, ...FRESH }, stateAfter([created, reserved(P), reserved(Q), released(Q)])), [reserved(R)]);
   });
 
   it('given an abandoned release, then that slot counts as free too', () => {
-    thenEvents(() => decideReserveProject({ accountId: ALICE, projectId: R, limit: 1 }, stateAfter([created, reserved(P), released(P, 'abandoned')])), [reserved(R)]);
+    thenEvents(() => decideReserveProject({ accountId: ALICE, projectId: R, limit: 1, ...FRESH }, stateAfter([created, reserved(P), released(P, 'abandoned')])), [reserved(R)]);
   });
 
   it('given limit 1 and no project, when reserving, then granted; limit 0 always refuses', () => {
-    thenEvents(() => decideReserveProject({ accountId: ALICE, projectId: P, limit: 1 }, stateAfter([created])), [reserved(P)]);
-    thenGolemError(() => decideReserveProject({ accountId: ALICE, projectId: P, limit: 0 }, stateAfter([created])), 'conflict', 'Allowed number of requests exceeded: Limit Exceeded: Project limit exceeded (limit: 0)');
+    thenEvents(() => decideReserveProject({ accountId: ALICE, projectId: P, limit: 1, ...FRESH }, stateAfter([created])), [reserved(P)]);
+    thenGolemError(() => decideReserveProject({ accountId: ALICE, projectId: P, limit: 0, ...FRESH }, stateAfter([created])), 'conflict', 'Allowed number of requests exceeded: Limit Exceeded: Project limit exceeded (limit: 0)');
   });
 
   it('given the same project already reserved, when reserving it again, then nothing (a retry takes no second slot)', () => {
-    thenEvents(() => decideReserveProject({ accountId: ALICE, projectId: P, limit: 1 }, stateAfter([created, reserved(P)])), []);
+    thenEvents(() => decideReserveProject({ accountId: ALICE, projectId: P, limit: 1, ...FRESH }, stateAfter([created, reserved(P)])), []);
   });
 
   it('given no account, when reserving, then "Access to account" (the owner must exist)', () => {
-    thenGolemError(() => decideReserveProject({ accountId: ALICE, projectId: P, limit: 5 }, stateAfter([])), 'account_access', `Access to account \`${ALICE}\` is not allowed`);
+    thenGolemError(() => decideReserveProject({ accountId: ALICE, projectId: P, limit: 5, ...FRESH }, stateAfter([])), 'account_access', `Access to account \`${ALICE}\` is not allowed`);
+  });
+});
+
+describe('ReserveProject at the limit, with a reservation whose create was interrupted (§6.5)', () => {
+  // created at position 1, reserved(P) at position 2: P's reservation was committed at at(2).
+  const interrupted = () => stateAfter([created, reserved(P)]);
+
+  it('given P reserved 60 s ago and not live, when reserving Q with limit 1, then P is released as abandoned and Q reserved, in one decision', () => {
+    const now = at(2).getTime() + ABANDONED_AFTER_MS;
+    thenEvents(() => decideReserveProject({ accountId: ALICE, projectId: Q, limit: 1, now, liveProjects: new Set() }, interrupted()), [released(P, 'abandoned'), reserved(Q)]);
+  });
+
+  it('given P reserved less than 60 s ago, then the limit still refuses (its create may be in flight)', () => {
+    const now = at(2).getTime() + ABANDONED_AFTER_MS - 1;
+    thenGolemError(
+      () => decideReserveProject({ accountId: ALICE, projectId: Q, limit: 1, now, liveProjects: new Set() }, interrupted()),
+      'conflict',
+      'Allowed number of requests exceeded: Limit Exceeded: Project limit exceeded (limit: 1)',
+    );
+  });
+
+  it('given P is live, then its slot is held however old the reservation', () => {
+    const now = at(2).getTime() + 10 * ABANDONED_AFTER_MS;
+    thenGolemError(
+      () => decideReserveProject({ accountId: ALICE, projectId: Q, limit: 1, now, liveProjects: new Set([P]) }, interrupted()),
+      'conflict',
+      'Allowed number of requests exceeded: Limit Exceeded: Project limit exceeded (limit: 1)',
+    );
+  });
+
+  it('given room below the limit, then an old reservation is left to the slots reactor', () => {
+    const now = at(2).getTime() + ABANDONED_AFTER_MS;
+    thenEvents(() => decideReserveProject({ accountId: ALICE, projectId: Q, limit: 2, now, liveProjects: new Set() }, interrupted()), [reserved(Q)]);
   });
 });
 

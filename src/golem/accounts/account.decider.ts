@@ -9,7 +9,12 @@ export interface GolemAccountState {
   readonly email: string;
   /** Projects whose slot is reserved and not released, in reservation order: the owned-project count. */
   readonly reservedProjects: readonly string[];
+  /** Commit time (ms) of each held reservation, to tell an abandoned one (§6.5). */
+  readonly reservedAt: Readonly<Record<string, number>>;
 }
+
+/** A reservation whose project is not created within this time was interrupted (§6.5). */
+export const ABANDONED_AFTER_MS = 60_000;
 
 /** Unique-key kind of an account's e-mail: exact and case-sensitive, as Golem compares it (§3.2). */
 export const GOLEM_EMAIL_KEY = 'golem.email';
@@ -31,16 +36,21 @@ export const projectLimitExceeded = (limit: number) =>
  */
 export const golemAccountAggregate: AggregateType<GolemAccountState, GolemAccountEvent> = {
   type: GOLEM_STREAMS.account,
-  initialState: { exists: false, email: '', reservedProjects: [] },
+  initialState: { exists: false, email: '', reservedProjects: [], reservedAt: {} },
   evolve(state: GolemAccountState, event: RecordedEvent<GolemAccountEvent>): GolemAccountState {
     switch (event.type) {
       case 'golem.account.created':
         return { ...state, exists: true, email: event.data.email };
       case 'golem.account.projectReserved':
-        return { ...state, reservedProjects: [...state.reservedProjects, event.data.projectId] };
+        return {
+          ...state,
+          reservedProjects: [...state.reservedProjects, event.data.projectId],
+          reservedAt: { ...state.reservedAt, [event.data.projectId]: event.createdAt.getTime() },
+        };
       case 'golem.account.projectReleased': {
         const projectId = event.data.projectId;
-        return { ...state, reservedProjects: state.reservedProjects.filter((id) => id !== projectId) };
+        const { [projectId]: _released, ...reservedAt } = state.reservedAt;
+        return { ...state, reservedProjects: state.reservedProjects.filter((id) => id !== projectId), reservedAt };
       }
       default:
         return assertNever(event);
@@ -96,15 +106,33 @@ export interface ReserveProjectSlot {
   readonly projectId: string;
   /** The plan's projectLimit: at most this many live owned projects (deviation §7.5: exact). */
   readonly limit: number;
+  /** Now (ms), and the owner's live projects as the fresh read model has them. */
+  readonly now: number;
+  readonly liveProjects: ReadonlySet<string>;
 }
 
-/** Step 2 of POST /v1/projects: refuse at `count ≥ limit`, else take a slot for the new project. */
+/**
+ * Step 2 of POST /v1/projects: refuse at `count ≥ limit`, else take a slot for the new project.
+ * At the limit, reservations older than ABANDONED_AFTER_MS whose project is not live are given
+ * back first (reason `abandoned`): a create interrupted between its two appends must not hold its
+ * slot until the slots reactor happens to see a later event, which on a quiet system is never.
+ */
 export function decideReserveProject(command: ReserveProjectSlot, state: GolemAccountState): readonly GolemAccountEvent[] {
   if (!state.exists) throw accountAccessDenied(command.accountId);
   // A retried reservation for the same project takes no second slot.
   if (state.reservedProjects.includes(command.projectId)) return [];
-  if (state.reservedProjects.length >= command.limit) throw projectLimitExceeded(command.limit);
-  return [{ type: 'golem.account.projectReserved', data: { accountId: command.accountId, projectId: command.projectId } }];
+  const abandoned =
+    state.reservedProjects.length < command.limit
+      ? []
+      : state.reservedProjects.filter((id) => !command.liveProjects.has(id) && command.now - (state.reservedAt[id] ?? command.now) >= ABANDONED_AFTER_MS);
+  if (state.reservedProjects.length - abandoned.length >= command.limit) throw projectLimitExceeded(command.limit);
+  return [
+    ...abandoned.map((projectId): GolemAccountEvent => ({
+      type: 'golem.account.projectReleased',
+      data: { accountId: command.accountId, projectId, reason: 'abandoned' },
+    })),
+    { type: 'golem.account.projectReserved', data: { accountId: command.accountId, projectId: command.projectId } },
+  ];
 }
 
 export interface ReleaseProjectSlot {

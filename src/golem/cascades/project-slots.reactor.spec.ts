@@ -8,7 +8,8 @@ import type { RecordedEvent } from '../../kernel/event';
 import { MemoryView, project } from '../../../test/support/memory-view';
 import { decideCreateAccount, decideReleaseProject, decideReserveProject, golemAccountAggregate } from '../accounts/account.decider';
 import { decideCreateProject, decideDeleteProject, golemProjectAggregate } from '../projects/project.decider';
-import { ABANDONED_AFTER_MS, golemProjectSlotsReactor } from './project-slots.reactor';
+import { ABANDONED_AFTER_MS } from '../accounts/account.decider';
+import { golemProjectSlotsReactor } from './project-slots.reactor';
 
 /**
  * The project-slots repair (golem-api.md §6.5) on the embedded event store. The reactor's clock
@@ -34,7 +35,7 @@ async function givenAccount(): Promise<void> {
 
 async function reserve(projectId: string): Promise<void> {
   await executor.execute(golemAccountAggregate, ALICE, byAlice('create-project'), (state) => ({
-    events: decideReserveProject({ accountId: ALICE, projectId, limit: 10 }, state),
+    events: decideReserveProject({ accountId: ALICE, projectId, limit: 10, now: Date.now(), liveProjects: new Set() }, state),
     resourceOwner: ALICE,
   }));
 }

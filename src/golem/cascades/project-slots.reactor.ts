@@ -4,7 +4,7 @@ import { assertNever } from '../../kernel/decider';
 import type { RecordedEvent } from '../../kernel/event';
 import type { Doc } from '../../kernel/read-store.port';
 import type { Projection, ProjectionView } from '../../projections/projection';
-import { decideReleaseProject, golemAccountAggregate } from '../accounts/account.decider';
+import { ABANDONED_AFTER_MS, decideReleaseProject, golemAccountAggregate } from '../accounts/account.decider';
 import { GOLEM_EVENT_TYPES, type GolemEvent } from '../golem.events';
 
 /** A slot reserved for a project that has not been created yet. */
@@ -18,8 +18,6 @@ export interface PendingReservation extends Doc {
 }
 
 const PENDING = 'pending_reservations';
-/** A reservation whose project is not created within this time was interrupted (§6.5). */
-export const ABANDONED_AFTER_MS = 60_000;
 const SLOTS_NAMESPACE = '5c8d1f20-7e4b-4a93-b6d0-2f9e8c1a7b45';
 
 export function slotReleaseEventId(cause: string, stream: string): string {

@@ -48,7 +48,8 @@ export function golemErrorAnswer(exception: unknown, method: string, url: string
       const match = matchGolemRoute(method, url);
       return match.kind === 'method_not_allowed' ? methodNotAllowed(match.allow) : routeNotFound();
     }
-    // Fastify refuses an empty Content-Type, and a body past its hard limit, before any route runs.
+    // Fastify refuses a body past its hard limit before any route runs (an unparsable Content-Type
+    // too, where neutraliseGolemContentType has not replaced it).
     if (exception.getStatus() === 415) return unsupportedMediaType();
     if (exception.getStatus() === 413) return bodyTooLarge();
   }

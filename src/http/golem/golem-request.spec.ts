@@ -1,5 +1,5 @@
 import { BODY_TOO_LARGE } from '../request-state';
-import { GOLEM_MAX_BODY_BYTES, readGolemRequest, transportFailure } from './golem-request';
+import { GOLEM_MAX_BODY_BYTES, NOT_JSON_CONTENT_TYPE, neutraliseGolemContentType, readGolemRequest, transportFailure } from './golem-request';
 import { GOLEM_ROUTES } from './golem-routes';
 
 const B = '01980a3c-8e63-7b52-8e1f-6a3c9d2f5b02';
@@ -29,6 +29,29 @@ describe('transportFailure (§3.0 step 5)', () => {
 
   it('given no body, then no transport failure (the body is then missing, a syntax problem)', () => {
     expect(transportFailure(undefined, undefined, undefined)).toBeNull();
+  });
+});
+
+describe('neutraliseGolemContentType (Fastify onRequest, before its own 415)', () => {
+  const after = (url: string, contentType: string | undefined) => {
+    const request = { url, headers: contentType === undefined ? {} : { 'content-type': contentType } };
+    neutraliseGolemContentType(request);
+    return (request.headers as Record<string, string | undefined>)['content-type'];
+  };
+
+  it('given a /v1 Content-Type Fastify cannot parse, then one it can, which step 5 still refuses', () => {
+    for (const unparsable of ['', 'json', 'a b/c', '/', 'json; charset=utf-8']) {
+      expect(after('/v1/projects', unparsable)).toBe(NOT_JSON_CONTENT_TYPE);
+      expect(transportFailure(after('/v1/projects', unparsable), undefined, '{}')).toBe(415);
+    }
+    expect(after('/v1', 'text/plain')).toBe(NOT_JSON_CONTENT_TYPE);
+  });
+
+  it('given JSON (parameters and case aside), no Content-Type, or a path outside /v1, then the header is left alone', () => {
+    expect(after('/v1/projects', 'Application/JSON; charset=utf-8')).toBe('Application/JSON; charset=utf-8');
+    expect(after('/v1/projects', undefined)).toBeUndefined();
+    expect(after('/management/v1/orgs', '')).toBe('');
+    expect(after('/v1x/projects', 'json')).toBe('json');
   });
 });
 

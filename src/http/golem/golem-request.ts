@@ -1,5 +1,5 @@
 import { BODY_TOO_LARGE } from '../request-state';
-import { type GolemRoute, PATH_PARAMS, type ParamsOf, type PathParamName } from './golem-routes';
+import { GOLEM_BASE, type GolemRoute, PATH_PARAMS, type ParamsOf, type PathParamName, isGolemPath } from './golem-routes';
 import { type Fields, type Shape, codePoints, isJsonObject, isUuid, readObject } from './golem-validation';
 
 /** Largest request body of the dialect, in bytes (§1.3). */
@@ -27,6 +27,22 @@ export function transportFailure(contentType: string | undefined, contentLength:
 
 function mediaType(contentType: string): string {
   return (contentType.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+/** Stands in on /v1 for a present Content-Type that is not JSON; step 5 answers it with 415. */
+export const NOT_JSON_CONTENT_TYPE = 'application/x-grantline-not-json';
+
+/**
+ * Fastify's `onRequest` hook for the Golem dialect. Fastify answers 415 by itself, before any route
+ * runs, for a Content-Type it cannot parse (empty, no `type/subtype`, a bad character): that came
+ * before the credential check (§3.0 step 2) and even on routes that take no body. On /v1 every
+ * present non-JSON Content-Type is therefore replaced by one Fastify accepts and step 5 still
+ * refuses, so the pipeline decides when 415 is due. Other paths are left unchanged.
+ */
+export function neutraliseGolemContentType(request: { readonly url: string; readonly headers: Record<string, string | string[] | undefined> }): void {
+  if (!request.url.startsWith(GOLEM_BASE) || !isGolemPath(request.url)) return;
+  const contentType = request.headers['content-type'];
+  if (typeof contentType === 'string' && mediaType(contentType) !== 'application/json') request.headers['content-type'] = NOT_JSON_CONTENT_TYPE;
 }
 
 /** A request as its route reads it: path parameters (ids lower-cased), query and body. */
