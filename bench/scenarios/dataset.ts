@@ -81,7 +81,7 @@ export async function datasetScenario(context: BenchContext): Promise<void> {
     context.rows.push({
       scenario,
       key: 'dataset.rebuild_sqlite.events_per_s',
-      name: `projection rebuild from 0, SQLite, ${rebuild.events} events (5 projections + cascade reactor, in the service)`,
+      name: `projection rebuild from 0, SQLite, ${rebuild.events} events (6 projections + 3 reactors: both dialects', in the service)`,
       value: Math.round(rebuild.eventsPerSecond),
       unit: 'events/s',
       target: { id: 'P6', text: 'SQLite ≥ 80,000 events/s' },

@@ -91,7 +91,7 @@ export async function rebuildMongoScenario(context: BenchContext): Promise<void>
       {
         scenario: SCENARIO,
         key: 'rebuild_mongo.events_per_s',
-        name: `projection rebuild from 0, ${mongo.label}${where}, ${done} (5 projections + cascade reactor, in the service)`,
+        name: `projection rebuild from 0, ${mongo.label}${where}, ${done} (6 projections + 3 reactors: both dialects', in the service)`,
         value: Math.round(eventsPerSecond),
         unit: 'events/s',
         target: TARGET,
