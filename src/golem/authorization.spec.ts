@@ -1,7 +1,7 @@
+import { thenGolemError } from '../../test/support/given';
 import { PROJECT_ACTIONS, type ProjectAction } from './actions';
 import { type ProjectAccessFacts, allows, authorize, checkAdmin, checkSelfOrAdmin, checkViewAccount, effectiveActions } from './authorization';
 import type { Caller } from './golem.application';
-import { GolemError } from './golem-error';
 
 const ALICE = '01980a3c-7d52-7a41-9d0e-5f2b8c1e4a01';
 const BOB = '01980a3c-8e63-7b52-8e1f-6a3c9d2f5b02';
@@ -26,16 +26,6 @@ function facts(...policies: (readonly ProjectAction[])[]): ProjectAccessFacts {
 }
 const noProject: ProjectAccessFacts = { project: null, grants: [], policies: [] };
 
-function thenGolemError(when: () => unknown, kind: GolemError['kind'], message: string): void {
-  let thrown: unknown;
-  try {
-    when();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(GolemError);
-  expect({ kind: (thrown as GolemError).kind, message: (thrown as GolemError).message }).toEqual({ kind, message });
-}
 
 describe('effective actions (§5.2)', () => {
   it('given the owner or Admin, then all 30 in vocabulary order', () => {

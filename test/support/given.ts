@@ -1,3 +1,4 @@
+import { GolemError } from '../../src/golem/golem-error';
 import type { AggregateType } from '../../src/kernel/aggregate';
 import { DomainError, type ErrorKind } from '../../src/kernel/domain-error';
 import type { Event, EventMetadata, RecordedEvent } from '../../src/kernel/event';
@@ -114,4 +115,16 @@ export async function thenRejects(when: () => Promise<unknown>, kind: ErrorKind,
   }
   expect({ kind: thrown.kind, id: thrown.id }).toEqual({ kind, id });
   return thrown;
+}
+
+/** Then: the decision fails with a GolemError of this kind and exact text (golem-api.md §3.1). */
+export function thenGolemError(when: () => unknown, kind: GolemError['kind'], message: string): void {
+  let thrown: unknown;
+  try {
+    when();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(GolemError);
+  expect({ kind: (thrown as GolemError).kind, message: (thrown as GolemError).message }).toEqual({ kind, message });
 }

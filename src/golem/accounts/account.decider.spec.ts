@@ -1,6 +1,5 @@
-import { at, fold, given, thenEvents } from '../../../test/support/given';
+import { at, fold, given, thenEvents, thenGolemError } from '../../../test/support/given';
 import type { GolemAccountEvent } from '../golem.events';
-import { GolemError } from '../golem-error';
 import {
   ABANDONED_AFTER_MS,
   decideCreateAccount,
@@ -31,14 +30,6 @@ const FRESH = { now: at(1).getTime(), liveProjects: new Set<string>() };
 
 const stateAfter = (events: readonly GolemAccountEvent[]) => fold(golemAccountAggregate, given(`golem.account-${ALICE}`, events, { resourceOwner: ALICE, actor: ALICE }));
 
-function thenGolemError(when: () => unknown, kind: GolemError['kind'], message: string): void {
-  expect(when).toThrow(GolemError);
-  try {
-    when();
-  } catch (error) {
-    expect({ kind: (error as GolemError).kind, message: (error as GolemError).message }).toEqual({ kind, message });
-  }
-}
 
 describe('CreateAccount', () => {
   it('given no account, when created, then golem.account.created with the default plan and builtIn false', () => {

@@ -1,6 +1,5 @@
-import { fold, given, thenEvents } from '../../../test/support/given';
+import { fold, given, thenEvents, thenGolemError } from '../../../test/support/given';
 import type { GolemGrantEvent } from '../golem.events';
-import { GolemError } from '../golem-error';
 import { checkGrantee, checkPolicy, chooseGrantee, decideCreateGrant, decideDeleteGrant, golemGrantAggregate } from './grant.decider';
 
 const ALICE = '01980a3c-7d52-7a41-9d0e-5f2b8c1e4a01';
@@ -19,16 +18,6 @@ const deletedFor = (reason: 'requested' | 'projectDeleted'): GolemGrantEvent => 
 // The grant's events belong to the project owner (§6.3).
 const stateAfter = (events: readonly GolemGrantEvent[]) => fold(golemGrantAggregate, given(`golem.grant-${G}`, events, { resourceOwner: ALICE, actor: ALICE }));
 
-function thenGolemError(when: () => unknown, kind: GolemError['kind'], message: string): void {
-  let thrown: unknown;
-  try {
-    when();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(GolemError);
-  expect({ kind: (thrown as GolemError).kind, message: (thrown as GolemError).message }).toEqual({ kind, message });
-}
 
 describe('choosing and checking the grantee (§3.5 steps 2–3)', () => {
   it('given both an id and an e-mail, then the id wins and the e-mail is not used', () => {

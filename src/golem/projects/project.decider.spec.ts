@@ -1,6 +1,5 @@
-import { fold, given, thenEvents } from '../../../test/support/given';
+import { fold, given, thenEvents, thenGolemError } from '../../../test/support/given';
 import type { GolemProjectEvent } from '../golem.events';
-import { GolemError } from '../golem-error';
 import { decideCreateProject, decideDeleteProject, golemProjectAggregate } from './project.decider';
 
 const ALICE = '01980a3c-7d52-7a41-9d0e-5f2b8c1e4a01';
@@ -11,16 +10,6 @@ const created: GolemProjectEvent = { type: 'golem.project.created', data: { ...c
 const deleted: GolemProjectEvent = { type: 'golem.project.deleted', data: { projectId: P, ownerAccountId: ALICE } };
 const stateAfter = (events: readonly GolemProjectEvent[]) => fold(golemProjectAggregate, given(`golem.project-${P}`, events, { resourceOwner: ALICE, actor: ALICE }));
 
-function thenGolemError(when: () => unknown, kind: GolemError['kind'], message: string): void {
-  let thrown: unknown;
-  try {
-    when();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(GolemError);
-  expect({ kind: (thrown as GolemError).kind, message: (thrown as GolemError).message }).toEqual({ kind, message });
-}
 
 describe('CreateProject', () => {
   it('given no project, when created, then golem.project.created, default environment and NonDefault type', () => {

@@ -1,6 +1,5 @@
-import { fold, given, thenEvents } from '../../../test/support/given';
+import { fold, given, thenEvents, thenGolemError } from '../../../test/support/given';
 import type { GolemTokenEvent } from '../golem.events';
-import { GolemError } from '../golem-error';
 import { decideCreateToken, decideDeleteToken, golemTokenAggregate } from './token.decider';
 
 const ALICE = '01980a3c-7d52-7a41-9d0e-5f2b8c1e4a01';
@@ -13,16 +12,6 @@ const created: GolemTokenEvent = { type: 'golem.token.created', data: create };
 const deleted: GolemTokenEvent = { type: 'golem.token.deleted', data: { tokenId: T, accountId: ALICE } };
 const stateAfter = (events: readonly GolemTokenEvent[]) => fold(golemTokenAggregate, given(`golem.token-${T}`, events, { resourceOwner: ALICE, actor: ALICE }));
 
-function thenGolemError(when: () => unknown, kind: GolemError['kind'], message: string): void {
-  let thrown: unknown;
-  try {
-    when();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(GolemError);
-  expect({ kind: (thrown as GolemError).kind, message: (thrown as GolemError).message }).toEqual({ kind, message });
-}
 
 describe('CreateToken', () => {
   it('given no token, when created, then golem.token.created with the hash and both instants, never a secret', () => {
