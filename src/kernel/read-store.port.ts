@@ -89,6 +89,12 @@ export interface ReadStore {
   dropCollections(names: readonly string[]): Promise<void>;
   get(collection: string, id: string): Promise<Doc | null>;
   query(collection: string, options: QueryOptions): Promise<QueryResult>;
+  /**
+   * The documents `query` would answer, without counting every match: for look-ups that need no
+   * total. On SQLite a query's count and page are two statements in a read transaction, 25–40 µs
+   * against ~5 µs for one statement; the Golem dialect makes two such look-ups per request.
+   */
+  list(collection: string, options: QueryOptions): Promise<readonly Doc[]>;
   /** Runs `work` in one transaction; everything it wrote is committed together or not at all. */
   transact<T>(work: (tx: ReadStoreTx) => Promise<T>): Promise<T>;
   getCheckpoint(projection: string): Promise<Checkpoint | null>;

@@ -43,8 +43,11 @@ export function describeReadStoreContract(adapterName: string, create: () => Pro
       });
     }
 
+    /** The ids a query answers; `list` must answer the same documents, in the same order. */
     async function ids(options: QueryOptions, collection = 'items'): Promise<string[]> {
-      return (await store.query(collection, options)).docs.map((doc) => doc.id);
+      const { docs } = await store.query(collection, options);
+      expect(await store.list(collection, options)).toStrictEqual(docs);
+      return docs.map((doc) => doc.id);
     }
 
     async function idsWhere(...filter: Condition[]): Promise<string[]> {

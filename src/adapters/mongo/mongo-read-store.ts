@@ -130,6 +130,15 @@ export class MongoReadStore implements ReadStore {
     });
   }
 
+  async list(collection: string, options: QueryOptions): Promise<readonly Doc[]> {
+    const filter = toMongoFilter(options.filter ?? []);
+    const sort = toMongoSort(options.sort ?? []);
+    const offset = pagingNumber(options.offset, 'offset') ?? 0;
+    const limit = pagingNumber(options.limit, 'limit');
+    if (limit === 0) return [];
+    return this.guard(async () => (await this.collection(collection).find(filter, { sort, skip: offset, limit: limit ?? 0 }).toArray()).map(toDoc));
+  }
+
   /**
    * Runs `work` in a MongoDB transaction. Transactions of one store run one at a time, as in the
    * SQLite adapter, so a read-modify-write never loses an update to a sibling in this process

@@ -205,6 +205,17 @@ export class SqliteReadStore implements ReadStore {
     return read();
   }
 
+  async list(collection: string, options: QueryOptions): Promise<readonly Doc[]> {
+    await this.buildDeferredIndexes([collection]);
+    const params: unknown[] = [];
+    const where = whereClause(options.filter ?? [], params);
+    // One statement is its own snapshot: no transaction, no count. (The statement is query()'s page
+    // statement, shared through the cache: so rows, not plucked values.)
+    const sql = `SELECT doc FROM ${tableName(collection)} ${where} ${orderClause(options.sort ?? [])} LIMIT ? OFFSET ?`;
+    const rows = this.prepare(this.reader, sql).all(...params, options.limit ?? -1, options.offset ?? 0) as Array<{ doc: string }>;
+    return rows.map((row) => JSON.parse(row.doc) as Doc);
+  }
+
   async transact<T>(work: (tx: ReadStoreTx) => Promise<T>): Promise<T> {
     return this.writeLock.run(async () => {
       // Transactions queued on the lock would otherwise run back to back in microtasks: six

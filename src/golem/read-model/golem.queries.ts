@@ -91,7 +91,7 @@ export class GolemReadStoreModel implements GolemReadModel {
     const projectIds = await this.grantedProjectIds(granteeAccountId);
     for (let start = 0; start < projectIds.length; start += IN_CHUNK) {
       // The owner index narrows to the owner's projects; only live ones have a document.
-      const { docs } = await this.readStore.query(this.projects, {
+      const docs = await this.readStore.list(this.projects, {
         filter: [
           { op: 'eq', field: 'ownerAccountId', value: ownerAccountId },
           { op: 'in', field: 'id', values: projectIds.slice(start, start + IN_CHUNK) },
@@ -105,7 +105,7 @@ export class GolemReadStoreModel implements GolemReadModel {
 
   /** Distinct projects on which the account holds at least one grant (their projects may be gone). */
   private async grantedProjectIds(granteeAccountId: string): Promise<string[]> {
-    const { docs } = await this.readStore.query(this.grants, { filter: [{ op: 'eq', field: 'granteeAccountId', value: granteeAccountId }] });
+    const docs = await this.readStore.list(this.grants, { filter: [{ op: 'eq', field: 'granteeAccountId', value: granteeAccountId }] });
     return [...new Set((docs as readonly GrantDoc[]).map((grant) => grant.projectId))];
   }
 
@@ -118,12 +118,12 @@ export class GolemReadStoreModel implements GolemReadModel {
   }
 
   private async list<T extends Doc>(collection: string, filter: Filter): Promise<readonly T[]> {
-    return (await this.readStore.query(collection, { filter, sort: CREATION_ORDER })).docs as readonly T[];
+    return (await this.readStore.list(collection, { filter, sort: CREATION_ORDER })) as readonly T[];
   }
 
   /** The first match in creation order: these look-ups are unique by the deciders' rules. */
   private async first<T extends Doc>(collection: string, filter: Filter): Promise<T | null> {
-    const { docs } = await this.readStore.query(collection, { filter, sort: CREATION_ORDER, limit: 1 });
+    const docs = await this.readStore.list(collection, { filter, sort: CREATION_ORDER, limit: 1 });
     return (docs[0] as T | undefined) ?? null;
   }
 }
