@@ -12,6 +12,7 @@ import { fsyncScenario } from './scenarios/fsync';
 import { cascadeScenario, datasetScenario, lagScenario, reads1mScenario, rywScenario, startupScenario, stopDataSetService } from './scenarios/dataset';
 import { grpcScenario } from './scenarios/grpc';
 import { readsScenario } from './scenarios/reads';
+import { golemScenario } from './scenarios/golem';
 import { rebuildMongoScenario } from './scenarios/rebuild-mongo';
 import { applySoakOption, type SoakOptions, soakScenario } from './scenarios/soak';
 
@@ -21,7 +22,7 @@ import { applySoakOption, type SoakOptions, soakScenario } from './scenarios/soa
  * reads (default: all but soak, which runs only when named). The HTTP scenarios always measure the ceilings first (their ratios need
  * them). Writes bench-results/latest.json.
  */
-const SCENARIOS = ['fsync', 'append', 'ceilings', 'commands', 'reads', 'dataset', 'rebuild-mongo', 'reads-1m', 'grpc', 'lag', 'ryw', 'cascade', 'startup', 'soak'] as const;
+const SCENARIOS = ['fsync', 'append', 'ceilings', 'commands', 'reads', 'golem', 'dataset', 'rebuild-mongo', 'reads-1m', 'grpc', 'lag', 'ryw', 'cascade', 'startup', 'soak'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 /** Run only when named: P10's soak lasts 30 minutes by default. */
 const EXPLICIT_ONLY: ReadonlySet<Scenario> = new Set(['soak']);
@@ -127,6 +128,10 @@ async function main(): Promise<void> {
         case 'reads':
           service ??= await GrantlineService.start(context.distRoot, pinning);
           await readsScenario(context, service);
+          break;
+        case 'golem':
+          service ??= await GrantlineService.start(context.distRoot, pinning);
+          await golemScenario(context, service);
           break;
         case 'dataset':
           await datasetScenario(context);
