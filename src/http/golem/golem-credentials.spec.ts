@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { BootstrapToken, cookieValue, readCredential, secretSha256 } from './golem-credentials';
+import { BootstrapToken } from '../auth/bootstrap-token';
+import { cookieValue, readCredential, secretSha256 } from './golem-credentials';
 
 const SECRET = '5f0c3e9a-2b7d-4c1e-9a8f-6d3b2e1c0f47';
 const OTHER = '01980a3c-8e63-7b52-8e1f-6a3c9d2f5b02';

@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-export { secretSha256 } from '../../golem/tokens/token-secret';
+import type { BootstrapToken } from '../auth/bootstrap-token';
 import { isUuid } from './golem-validation';
+export { secretSha256 } from '../../golem/tokens/token-secret';
 
 /** What a request presents as its credential (golem-api.md §1.2, rows 1–2). */
 export type GolemCredential =
@@ -9,20 +9,6 @@ export type GolemCredential =
   | { readonly kind: 'bootstrap' }
   /** A token secret in lower-case canonical form. */
   | { readonly kind: 'secret'; readonly secret: string };
-
-/** The platform's bootstrap token, compared in constant time. */
-export class BootstrapToken {
-  private readonly digest: Buffer;
-
-  constructor(token: string) {
-    this.digest = sha256(token);
-  }
-
-  /** Comparing digests keeps the comparison constant-time whatever the presented length. */
-  matches(presented: string): boolean {
-    return timingSafeEqual(sha256(presented), this.digest);
-  }
-}
 
 export const SESSION_COOKIE = 'GOLEM_SESSION';
 
@@ -63,7 +49,3 @@ export function cookieValue(header: string, name: string): string | undefined {
   return found;
 }
 
-
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}

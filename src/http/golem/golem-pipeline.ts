@@ -9,7 +9,8 @@ import { CLOCK, type Clock } from '../../kernel/clock.port';
 import { EVENT_STORE, type EventStore } from '../../kernel/event-store.port';
 import { GRANTLINE_CONFIG } from '../../platform/tokens';
 import { ProjectionProgress } from '../../projections/projection-progress';
-import { BootstrapToken, type GolemCredential, readCredential, secretSha256 } from './golem-credentials';
+import { BootstrapToken } from '../auth/bootstrap-token';
+import { type GolemCredential, readCredential, secretSha256 } from './golem-credentials';
 import {
   bodyTooLarge,
   expiredToken,

@@ -12,7 +12,7 @@ import { GetGrantHandler, ListGrantsHandler } from '../../golem/queries/grants.q
 import { GetPolicyHandler } from '../../golem/queries/policies.queries';
 import { GetProjectHandler, ListProjectsHandler, ProjectActionsHandler } from '../../golem/queries/projects.queries';
 import { GolemAccountsController } from './golem-accounts.controller';
-import { BootstrapToken } from './golem-credentials';
+import { BootstrapToken } from '../auth/bootstrap-token';
 import { GolemErrorFilter } from './golem-error.filter';
 import { GolemPipeline } from './golem-pipeline';
 import { GolemProjectPoliciesController } from './golem-project-policies.controller';
