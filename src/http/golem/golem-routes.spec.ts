@@ -4,7 +4,7 @@ import { RequestMethod } from '@nestjs/common';
 import { GolemAccountsController } from './golem-accounts.controller';
 import { GolemProjectPoliciesController } from './golem-project-policies.controller';
 import { GolemProjectsController } from './golem-projects.controller';
-import { GOLEM_ROUTES, golemRewriteUrl, isGolemPath, matchGolemRoute } from './golem-routes';
+import { GOLEM_ROUTES, golemRewriteUrl, isGolemPath, matchGolemRoute, namesRoute } from './golem-routes';
 
 const P = '01980a3d-0f74-7d10-b020-7b4dae306c10';
 
@@ -35,6 +35,18 @@ describe('matchGolemRoute (§2.1, §3.0 step 1)', () => {
     expect(matchGolemRoute('GET', '/v1/projects/%64efault')).toEqual({ kind: 'not_found' });
     // Only the literal route: below it, `default` is a project_id (and fails validation there).
     expect(matchGolemRoute('GET', '/v1/projects/default/grants')).toEqual({ kind: 'found', route: GOLEM_ROUTES.getProjectGrants });
+  });
+
+  it('given the parameters Fastify matched to a handler, then namesRoute applies the same rules', () => {
+    const R = GOLEM_ROUTES;
+    expect(namesRoute(R.getProject, { project_id: P })).toBe(true);
+    // Fastify's parameters are percent-decoded: `/v1/projects/%64efault` arrives as `default`.
+    expect(namesRoute(R.getProject, { project_id: 'default' })).toBe(false);
+    expect(namesRoute(R.deleteProject, { project_id: 'default' })).toBe(false);
+    expect(namesRoute(R.getProjectGrants, { project_id: 'default' })).toBe(true);
+    expect(namesRoute(R.getProjectGrants, { project_id: '' })).toBe(false);
+    expect(namesRoute(R.getToken, { account_id: 'a', token_id: '' })).toBe(false);
+    expect(namesRoute(R.getProjects, {})).toBe(true);
   });
 
   it('given unknown paths and empty segments, then no route', () => {

@@ -99,6 +99,21 @@ export function matchGolemRoute(method: string, url: string): RouteMatch {
   return { kind: 'method_not_allowed', allow: METHOD_ORDER.filter((allowed) => onPath.some((candidate) => candidate.method === allowed)) };
 }
 
+/**
+ * Step 1 for a request Fastify already routed to `route`'s handler, with its percent-decoded
+ * parameters: the path is one of the route's unless a parameter is empty or it is
+ * `/v1/projects/default` (the same rules as matchGolemRoute, without matching every route again).
+ */
+export function namesRoute(route: GolemRoute, params: Readonly<Record<string, string | undefined>>): boolean {
+  let empty = false;
+  const path = route.path.replace(/:([a-z_]+)/g, (_parameter, name: string) => {
+    const value = params[name] ?? '';
+    if (value === '') empty = true;
+    return value;
+  });
+  return !empty && path !== NOT_SERVED;
+}
+
 function pathMatches(pattern: string, segments: readonly string[]): boolean {
   const parts = pattern.split('/');
   return parts.length === segments.length && parts.every((part, index) => part.startsWith(':') || part === segments[index]);
